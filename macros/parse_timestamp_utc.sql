@@ -1,0 +1,14 @@
+{% macro parse_timestamp_utc(column) -%}
+    {{ return(adapter.dispatch('parse_timestamp_utc', 'segments')(column)) }}
+{%- endmacro %}
+
+{#- Text -> timestamp without time zone, in UTC; NULL when the text is not a valid timestamp.
+    A value with an offset ('2024-03-05T14:22:10+02:00') is converted to UTC; a value without one
+    is read as UTC (the duckdb profile sets TimeZone to UTC). -#}
+{% macro default__parse_timestamp_utc(column) -%}
+    cast({{ dbt.safe_cast(column, 'timestamp with time zone') }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp_utc(column) -%}
+    timezone('UTC', try_cast({{ column }} as timestamptz))
+{%- endmacro %}

@@ -1,0 +1,113 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('raw', 'contacts') }}
+),
+
+distinct_rows as (
+    -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
+    select
+        contact_id,
+        email,
+        first_name,
+        last_name,
+        company_name,
+        job_title,
+        industry,
+        company_size,
+        country,
+        acquisition_channel,
+        email_opt_in,
+        created_at,
+        updated_at,
+        count(*) - 1 as collapsed_duplicates
+    from source
+    group by
+        contact_id,
+        email,
+        first_name,
+        last_name,
+        company_name,
+        job_title,
+        industry,
+        company_size,
+        country,
+        acquisition_channel,
+        email_opt_in,
+        created_at,
+        updated_at
+),
+
+parsed as (
+    select
+        -- the row as delivered, kept for the quarantine
+        contact_id as raw_contact_id,
+        email as raw_email,
+        first_name as raw_first_name,
+        last_name as raw_last_name,
+        company_name as raw_company_name,
+        job_title as raw_job_title,
+        industry as raw_industry,
+        company_size as raw_company_size,
+        country as raw_country,
+        acquisition_channel as raw_acquisition_channel,
+        email_opt_in as raw_email_opt_in,
+        created_at as raw_created_at,
+        updated_at as raw_updated_at,
+        collapsed_duplicates,
+
+        -- keys
+        {{ segments.clean_text('contact_id') }} as contact_id,
+
+        -- personal and firmographic attributes
+        lower({{ segments.clean_text('email') }}) as email,
+        {{ segments.clean_text('first_name') }} as first_name,
+        {{ segments.clean_text('last_name') }} as last_name,
+        {{ segments.clean_text('company_name') }} as company_name,
+        {{ segments.clean_text('job_title') }} as job_title,
+        {{ segments.clean_text('industry') }} as industry,
+        {{ segments.parse_integer('company_size') }} as company_size,
+        upper({{ segments.clean_text('country') }}) as country,
+        {{ segments.normalize_label('acquisition_channel') }} as acquisition_channel,
+
+        -- consent
+        {{ segments.parse_boolean('email_opt_in') }} as email_opt_in,
+
+        -- timestamps, UTC
+        {{ segments.parse_timestamp_utc('created_at') }} as created_at,
+        {{ segments.parse_timestamp_utc('updated_at') }} as updated_at
+    from distinct_rows
+),
+
+row_checked as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_key'
+            when {{ segments.clean_text('raw_created_at') }} is null then 'missing_required_value'
+            when created_at is null then 'unparseable_timestamp'
+            when {{ segments.clean_text('raw_updated_at') }} is not null and updated_at is null
+                then 'unparseable_timestamp'
+            when {{ segments.clean_text('raw_company_size') }} is not null and company_size is null
+                then 'unparseable_number'
+            when company_size < 0 then 'negative_number'
+            when {{ segments.clean_text('raw_email_opt_in') }} is not null and email_opt_in is null
+                then 'invalid_boolean'
+        end as row_quarantine_reason,
+        count(*) over (partition by contact_id) as key_versions
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        case
+            when row_quarantine_reason is not null then row_quarantine_reason
+            when key_versions > 1 then 'conflicting_duplicate_key'
+        end as quarantine_reason
+    from row_checked
+)
+
+select * from checked

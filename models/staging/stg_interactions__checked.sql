@@ -1,0 +1,111 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('raw', 'interactions') }}
+),
+
+label_spellings as (
+    select * from {{ ref('stg_label_spellings') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_contacts') }}
+),
+
+distinct_rows as (
+    -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
+    select
+        interaction_id,
+        contact_id,
+        occurred_at,
+        channel,
+        interaction_type,
+        topic,
+        campaign_id,
+        rating,
+        count(*) - 1 as collapsed_duplicates
+    from source
+    group by
+        interaction_id,
+        contact_id,
+        occurred_at,
+        channel,
+        interaction_type,
+        topic,
+        campaign_id,
+        rating
+),
+
+parsed as (
+    select
+        -- the row as delivered, kept for the quarantine
+        distinct_rows.interaction_id as raw_interaction_id,
+        distinct_rows.contact_id as raw_contact_id,
+        distinct_rows.occurred_at as raw_occurred_at,
+        distinct_rows.channel as raw_channel,
+        distinct_rows.interaction_type as raw_interaction_type,
+        distinct_rows.topic as raw_topic,
+        distinct_rows.campaign_id as raw_campaign_id,
+        distinct_rows.rating as raw_rating,
+        distinct_rows.collapsed_duplicates,
+
+        -- keys
+        {{ segments.clean_text('distinct_rows.interaction_id') }} as interaction_id,
+        {{ segments.clean_text('distinct_rows.contact_id') }} as contact_id,
+        {{ segments.clean_text('distinct_rows.campaign_id') }} as campaign_id,
+
+        -- labels
+        channel_spellings.label as channel,
+        type_spellings.label as interaction_type,
+        lower({{ segments.clean_text('distinct_rows.topic') }}) as topic,
+
+        -- measures
+        {{ segments.parse_integer('distinct_rows.rating') }} as rating,
+
+        -- timestamps, UTC
+        {{ segments.parse_timestamp_utc('distinct_rows.occurred_at') }} as occurred_at
+    from distinct_rows
+    left join label_spellings as channel_spellings
+        on
+            channel_spellings.label_domain = 'channel'
+            and channel_spellings.spelling = {{ segments.normalize_label('distinct_rows.channel') }}
+    left join label_spellings as type_spellings
+        on
+            type_spellings.label_domain = 'interaction_type'
+            and type_spellings.spelling = {{ segments.normalize_label('distinct_rows.interaction_type') }}
+),
+
+row_checked as (
+    select
+        *,
+        case
+            when interaction_id is null or contact_id is null then 'missing_key'
+            when {{ segments.clean_text('raw_occurred_at') }} is null then 'missing_required_value'
+            when occurred_at is null then 'unparseable_timestamp'
+            when {{ segments.clean_text('raw_rating') }} is not null and rating is null then 'unparseable_number'
+            when {{ segments.clean_text('raw_channel') }} is not null and channel is null then 'unknown_channel'
+            when {{ segments.clean_text('raw_interaction_type') }} is not null and interaction_type is null
+                then 'unknown_interaction_type'
+            when rating not between 1 and 5 then 'invalid_rating'
+            when rating is not null and coalesce(interaction_type, '') != 'review' then 'invalid_rating'
+        end as row_quarantine_reason,
+        count(*) over (partition by interaction_id) as key_versions
+    from parsed
+),
+
+checked as (
+    select
+        row_checked.*,
+        case
+            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
+            when row_checked.key_versions > 1 then 'conflicting_duplicate_key'
+            when contacts.contact_id is null then 'unknown_contact'
+        end as quarantine_reason
+    from row_checked
+    left join contacts
+        on row_checked.contact_id = contacts.contact_id
+)
+
+select * from checked

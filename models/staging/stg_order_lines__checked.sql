@@ -1,0 +1,164 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('raw', 'orders') }}
+),
+
+label_spellings as (
+    select * from {{ ref('stg_label_spellings') }}
+),
+
+currencies as (
+    select * from {{ ref('currencies') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_contacts') }}
+),
+
+distinct_rows as (
+    -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
+    select
+        order_id,
+        line_number,
+        contact_id,
+        ordered_at,
+        status,
+        product_id,
+        product_category,
+        quantity,
+        unit_price,
+        discount_amount,
+        currency,
+        count(*) - 1 as collapsed_duplicates
+    from source
+    group by
+        order_id,
+        line_number,
+        contact_id,
+        ordered_at,
+        status,
+        product_id,
+        product_category,
+        quantity,
+        unit_price,
+        discount_amount,
+        currency
+),
+
+parsed as (
+    select
+        -- the row as delivered, kept for the quarantine
+        distinct_rows.order_id as raw_order_id,
+        distinct_rows.line_number as raw_line_number,
+        distinct_rows.contact_id as raw_contact_id,
+        distinct_rows.ordered_at as raw_ordered_at,
+        distinct_rows.status as raw_status,
+        distinct_rows.product_id as raw_product_id,
+        distinct_rows.product_category as raw_product_category,
+        distinct_rows.quantity as raw_quantity,
+        distinct_rows.unit_price as raw_unit_price,
+        distinct_rows.discount_amount as raw_discount_amount,
+        distinct_rows.currency as raw_currency,
+        distinct_rows.collapsed_duplicates,
+
+        -- keys
+        {{ segments.clean_text('distinct_rows.order_id') }} as order_id,
+        {{ segments.clean_text('distinct_rows.line_number') }} as line_number,
+        {{ segments.clean_text('distinct_rows.contact_id') }} as contact_id,
+        {{ segments.clean_text('distinct_rows.product_id') }} as product_id,
+
+        -- labels
+        status_spellings.label as order_line_status,
+        {{ segments.normalize_label('distinct_rows.product_category') }} as product_category,
+        currencies.currency_code as currency,
+
+        -- amounts, in the line's currency
+        {{ segments.parse_integer('distinct_rows.quantity') }} as quantity,
+        {{ segments.parse_number('distinct_rows.unit_price') }} as unit_price,
+        coalesce({{ segments.parse_number('distinct_rows.discount_amount') }}, 0) as discount_amount,
+
+        -- timestamps, UTC
+        {{ segments.parse_timestamp_utc('distinct_rows.ordered_at') }} as ordered_at
+    from distinct_rows
+    left join label_spellings as status_spellings
+        on
+            status_spellings.label_domain = 'order_status'
+            and status_spellings.spelling = {{ segments.normalize_label('distinct_rows.status') }}
+    left join currencies
+        on currencies.currency_code = upper({{ segments.clean_text('distinct_rows.currency') }})
+),
+
+row_checked as (
+    select
+        *,
+        case
+            when order_id is null or line_number is null or contact_id is null then 'missing_key'
+            when
+                {{ segments.clean_text('raw_ordered_at') }} is null
+                or {{ segments.clean_text('raw_status') }} is null
+                or {{ segments.clean_text('raw_quantity') }} is null
+                or {{ segments.clean_text('raw_unit_price') }} is null
+                or {{ segments.clean_text('raw_currency') }} is null
+                then 'missing_required_value'
+            when ordered_at is null then 'unparseable_timestamp'
+            when
+                quantity is null
+                or unit_price is null
+                or ({{ segments.clean_text('raw_discount_amount') }} is not null
+                    and {{ segments.parse_number('raw_discount_amount') }} is null)
+                then 'unparseable_number'
+            when order_line_status is null then 'unknown_status'
+            when currency is null then 'unknown_currency'
+            when unit_price < 0 or discount_amount < 0 then 'negative_number'
+            when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
+        end as row_quarantine_reason,
+        count(*) over (partition by order_id, line_number) as key_versions
+    from parsed
+),
+
+contact_checked as (
+    select
+        row_checked.*,
+        case
+            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
+            when row_checked.key_versions > 1 then 'conflicting_duplicate_key'
+            when contacts.contact_id is null then 'unknown_contact'
+        end as line_quarantine_reason
+    from row_checked
+    left join contacts
+        on row_checked.contact_id = contacts.contact_id
+),
+
+order_checked as (
+    -- The lines of one order must agree on the order's header; an order is kept whole or not at all.
+    select
+        *,
+        case
+            when line_quarantine_reason is null
+                then
+                    min(contact_id) over (partition by order_id) != max(contact_id) over (partition by order_id)
+                    or min(currency) over (partition by order_id) != max(currency) over (partition by order_id)
+                    or min(ordered_at) over (partition by order_id) != max(ordered_at) over (partition by order_id)
+        end as has_inconsistent_header,
+        max(case when line_quarantine_reason is not null then 1 else 0 end)
+            over (partition by order_id) as has_quarantined_line
+    from contact_checked
+),
+
+checked as (
+    select
+        *,
+        case
+            when line_quarantine_reason is not null then line_quarantine_reason
+            when has_inconsistent_header then 'inconsistent_order'
+            when has_quarantined_line = 1 then 'incomplete_order'
+        end as quarantine_reason,
+        quantity * unit_price as gross_amount,
+        quantity * unit_price - discount_amount as net_amount
+    from order_checked
+)
+
+select * from checked

@@ -1,0 +1,189 @@
+"""The `segments` command: generate demo data, load raw files, build the segments, summarise.
+
+The CLI is thin: the data work happens in DuckDB SQL and in the dbt project's models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from segments import __version__
+from segments.errors import SegmentsError
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from segments.generate import generate
+
+    started = time.perf_counter()
+    try:
+        counts = generate(
+            contacts=args.contacts,
+            seed=args.seed,
+            out_dir=Path(args.out),
+            end_date=args.end_date or dt.datetime.now(dt.timezone.utc).date(),
+            fmt=args.format,
+            inject_bad_rows=args.inject_bad_rows,
+            progress=_say,
+        )
+    except ValueError as error:
+        raise SegmentsError(str(error)) from None
+    rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    _say(f"generated {rows} rows in {args.out} ({time.perf_counter() - started:.1f} s)")
+
+
+def cmd_load(args: argparse.Namespace) -> None:
+    from segments.load import load
+    from segments.project import warehouse_path
+
+    started = time.perf_counter()
+    warehouse = warehouse_path(args.database)
+    load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say)
+    _say(f"loaded {args.directory} into {warehouse} ({time.perf_counter() - started:.1f} s)")
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from segments.project import warehouse_path
+    from segments.runner import run_dbt
+
+    warehouse_path(args.database)
+    dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
+    command = ["build"]
+    if args.select:
+        command += ["--select", *args.select]
+    if args.full_refresh:
+        command.append("--full-refresh")
+    run_dbt(command, dbt_vars)
+
+
+def cmd_summary(args: argparse.Namespace) -> None:
+    from segments.project import warehouse_path
+    from segments.summary import summary
+
+    print(summary(warehouse_path(args.database)))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segments",
+        description="SQL-first customer segmentation in dbt: generate demo data, load raw "
+        "files into the warehouse, build the segment marts and summarise them.",
+    )
+    parser.add_argument("--version", action="version", version=f"segments {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate",
+        help="write deterministic synthetic raw data (contacts, orders, interactions)",
+        description="Write DIR/contacts, DIR/orders and DIR/interactions (.csv or .parquet): "
+        "about three years of history for a CRM vendor's contacts, ending at --end-date. "
+        "The same arguments always give byte-identical files.",
+    )
+    generate.add_argument("--contacts", type=_positive_int, required=True, help="number of contacts")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    generate.add_argument("--out", required=True, help="output directory (created if missing)")
+    generate.add_argument(
+        "--end-date", type=_iso_date, help="last day of history, YYYY-MM-DD (default: today, UTC)"
+    )
+    generate.add_argument(
+        "--format", choices=("csv", "parquet"), default="csv", help="file format (default: csv)"
+    )
+    generate.add_argument(
+        "--inject-bad-rows",
+        action="store_true",
+        help="add a few invalid rows of every kind staging quarantines, and list them in "
+        "DIR/_injected_bad_rows.json (load such data with --lenient)",
+    )
+    generate.set_defaults(handler=cmd_generate)
+
+    load = commands.add_parser(
+        "load",
+        help="check and load DIR/{contacts,orders,interactions}.{csv,parquet} into raw",
+        description="Check the three files against the raw input contract, then replace the "
+        "raw tables in one transaction. A malformed file (missing or unknown column, rows that "
+        "do not split, values that are not timestamps, numbers or booleans) is refused with the "
+        "file, column and sample rows, and the warehouse is left unchanged.",
+    )
+    load.add_argument("directory", help="folder holding contacts, orders and interactions files")
+    load.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
+    load.add_argument(
+        "--lenient",
+        action="store_true",
+        help="load values that do not parse anyway (as text, with a warning) and let staging "
+        "quarantine those rows; column problems still refuse the load",
+    )
+    _add_database(load)
+    load.set_defaults(handler=cmd_load)
+
+    build = commands.add_parser(
+        "build",
+        help="run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
+        description="Run dbt build on the project with its own profiles folder.",
+    )
+    build.add_argument(
+        "--as-of-date", type=_iso_date, help="reference date of the segments (default: today, UTC)"
+    )
+    build.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
+    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    _add_database(build)
+    build.set_defaults(handler=cmd_build)
+
+    summary = commands.add_parser(
+        "summary",
+        help="print what the last build produced: reconciliation, quarantine, orders",
+        description="Print a short summary of the built warehouse.",
+    )
+    _add_database(summary)
+    summary.set_defaults(handler=cmd_summary)
+    return parser
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        help="DuckDB warehouse file (default: $SEGMENTS_DUCKDB_PATH, else warehouse/segments.duckdb)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except SegmentsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

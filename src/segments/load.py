@@ -1,0 +1,288 @@
+"""`segments load DIR`: check the three raw files, then replace the raw tables in one transaction.
+
+Every file is read and checked in an in-memory DuckDB before the warehouse is opened: missing or
+misspelled columns, rows the CSV parser cannot split, and values that are not timestamps, numbers
+or booleans where the contract wants one. A refused load names the file, the column and sample
+rows, and leaves the warehouse exactly as it was. A good load replaces raw.contacts, raw.orders
+and raw.interactions atomically. Raw tables keep every value as text, exactly as delivered:
+staging parses, normalises and quarantines row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from segments.contract import BOOLEAN_SPELLINGS, RAW_TABLES, RawTable
+from segments.errors import SegmentsError
+
+SAMPLE_SIZE = 5
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is refused."""
+
+    file: Path
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file.name}: column '{self.column}'" if self.column else self.file.name
+        return f"{where}: {self.message}"
+
+
+def find_file(directory: Path, table: RawTable) -> Path:
+    """DIR/<table>.csv or DIR/<table>.parquet, exactly one of them."""
+    candidates = [directory / f"{table.name}.{ext}" for ext in ("csv", "parquet")]
+    present = [path for path in candidates if path.is_file()]
+    if not present:
+        raise SegmentsError(
+            f"{directory}: no {table.name}.csv or {table.name}.parquet "
+            f"(segments load reads contacts, orders and interactions from one directory)"
+        )
+    if len(present) > 1:
+        raise SegmentsError(
+            f"{directory}: both {present[0].name} and {present[1].name} exist; keep one"
+        )
+    return present[0]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """The header's column names and the delimiter that splits it into the most known columns."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first_line = handle.readline()
+    if not first_line.strip():
+        raise SegmentsError(f"{path.name}: the file is empty (a header row is expected)")
+    known = {column for table in RAW_TABLES for column in table.columns}
+
+    def score(delimiter: str) -> tuple[int, int]:
+        names = next(csv.reader([first_line], delimiter=delimiter))
+        return (sum(name.strip().lower() in known for name in names), len(names))
+
+    delimiter = max(DELIMITERS, key=score)
+    names = next(csv.reader([first_line], delimiter=delimiter))
+    return names, delimiter
+
+
+def _read_source_sql(path: Path) -> tuple[str, list[str]]:
+    """A SELECT over the file that yields its columns as text, and the file's column names."""
+    if path.suffix == ".parquet":
+        try:
+            described = duckdb.sql(f"describe select * from read_parquet({_literal(str(path))})")
+            names = [row[0] for row in described.fetchall()]
+        except duckdb.Error as error:
+            raise SegmentsError(f"{path.name}: not a readable Parquet file ({_first_line(error)})")
+        casts = ", ".join(f"cast({_quote(n)} as varchar) as c{i}" for i, n in enumerate(names))
+        return f"select {casts} from read_parquet({_literal(str(path))})", names
+    names, delimiter = _csv_header(path)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"
+    sql = (
+        f"select * from read_csv({_literal(str(path))}, header = true, auto_detect = false, "
+        f"delim = {_literal(delimiter)}, quote = '\"', escape = '\"', columns = {columns}, "
+        f"encoding = 'utf-8')"
+    )
+    return sql, names
+
+
+def _first_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return " / ".join(lines[:3]) if lines else type(error).__name__
+
+
+def _column_problems(path: Path, table: RawTable, names: list[str]) -> tuple[list[Problem], dict]:
+    """Check the header against the contract; map contract columns to the file's positions."""
+    problems: list[Problem] = []
+    normalised = [name.strip().lower() for name in names]
+    positions: dict[str, int] = {}
+    for index, name in enumerate(normalised):
+        if name in positions:
+            problems.append(Problem(path, name, "appears twice in the header"))
+        positions[name] = index
+    unknown = [name for name in normalised if name not in table.columns]
+    for name in unknown:
+        close = difflib.get_close_matches(name, table.columns, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(
+            Problem(path, name, f"is not a column of the {table.name} contract{hint}")
+        )
+    for column in table.required:
+        if column not in positions:
+            problems.append(Problem(path, column, "required column is missing"))
+    return problems, {column: positions[column] for column in table.columns if column in positions}
+
+
+def _value_checks(table: RawTable) -> dict[str, tuple[str, str]]:
+    """For each typed column: (what the values must be, SQL predicate true for a bad value)."""
+    numeric = "try_cast(trim(v) as decimal(28, 6))"
+    booleans = ", ".join(_literal(spelling) for spelling in BOOLEAN_SPELLINGS)
+    checks: dict[str, tuple[str, str]] = {}
+    for column in table.timestamps:
+        checks[column] = ("ISO 8601 timestamps", "try_cast(trim(v) as timestamptz) is null")
+    for column in table.integers:
+        checks[column] = ("whole numbers", f"{numeric} is null or {numeric} != floor({numeric})")
+    for column in table.decimals:
+        checks[column] = ("numbers", f"{numeric} is null")
+    for column in table.booleans:
+        checks[column] = ("booleans (true/false)", f"lower(trim(v)) not in ({booleans})")
+    return checks
+
+
+def _value_problems(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: str,
+    table: RawTable,
+    positions: dict[str, int],
+) -> list[Problem]:
+    """Typed columns whose present values do not parse, with up to SAMPLE_SIZE sample rows."""
+    problems = []
+    is_csv = path.suffix == ".csv"
+    for column, (kind, bad_value) in _value_checks(table).items():
+        if column not in positions:
+            continue
+        source = f"c{positions[column]}"
+        predicate = f"nullif(trim(v), '') is not null and ({bad_value})"
+        count, samples = connection.execute(
+            f"""
+            with candidate as (
+                select rowid + 1 as data_row, {source} as v from {staged}
+            )
+            select
+                count(*),
+                list({{'row': data_row, 'value': v}} order by data_row)[1:{SAMPLE_SIZE}]
+            from candidate
+            where {predicate}
+            """
+        ).fetchone()
+        if count:
+            shown = "; ".join(
+                f"row {sample['row']}"
+                + (f" (line {sample['row'] + 1})" if is_csv else "")
+                + f": {sample['value']!r}"
+                for sample in samples
+            )
+            problems.append(
+                Problem(path, column, f"{count:,} value(s) are not {kind}, e.g. {shown}")
+            )
+    return problems
+
+
+def _stage_file(
+    connection: duckdb.DuckDBPyConnection, table: RawTable, path: Path
+) -> tuple[list[Problem], dict[str, int], str]:
+    """Read one file into a temp table of text columns; return header problems and positions."""
+    select_sql, names = _read_source_sql(path)
+    problems, positions = _column_problems(path, table, names)
+    if problems:
+        return problems, positions, ""
+    staged = f"staged_{table.name}"
+    try:
+        connection.execute(f"create or replace temp table {staged} as {select_sql}")
+    except duckdb.Error as error:
+        return [Problem(path, None, f"cannot be read: {_first_line(error)}")], positions, ""
+    return [], positions, staged
+
+
+def load(
+    directory: Path,
+    warehouse: Path,
+    schema: str = "raw",
+    lenient: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Check DIR's three files, then replace the raw tables of the warehouse in one transaction.
+
+    With lenient=True, values that do not parse are loaded as they are (staging quarantines
+    those rows) and reported as warnings; column problems still refuse the load.
+    Returns the number of rows loaded per table.
+    """
+    say = progress or (lambda message: None)
+    if not directory.is_dir():
+        raise SegmentsError(f"{directory}: no such directory")
+    files = {table.name: find_file(directory, table) for table in RAW_TABLES}
+
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    staged: dict[str, tuple[str, dict[str, int]]] = {}
+    for table in RAW_TABLES:
+        path = files[table.name]
+        started = time.perf_counter()
+        say(f"checking {path.name} ...")
+        file_problems, positions, staged_name = _stage_file(connection, table, path)
+        if staged_name:
+            value_problems = _value_problems(connection, path, staged_name, table, positions)
+            (warnings if lenient else problems).extend(value_problems)
+            rows = connection.execute(f"select count(*) from {staged_name}").fetchone()[0]
+            say(f"checked {path.name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+            staged[table.name] = (staged_name, positions)
+        problems.extend(file_problems)
+
+    for warning in warnings:
+        say(f"warning: {warning} (loaded anyway: staging will quarantine these rows)")
+    if problems:
+        listing = "\n  ".join(str(problem) for problem in problems)
+        raise SegmentsError(
+            f"refused to load {directory}: the warehouse was not changed.\n  {listing}"
+        )
+
+    return _replace_raw_tables(connection, staged, warehouse, schema, say)
+
+
+def _replace_raw_tables(
+    connection: duckdb.DuckDBPyConnection,
+    staged: dict[str, tuple[str, dict[str, int]]],
+    warehouse: Path,
+    schema: str,
+    say: Callable[[str], None],
+) -> dict[str, int]:
+    """Write the checked tables to <warehouse>.<schema> in one transaction, in contract order."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection.execute(f"attach {_literal(str(warehouse))} as warehouse")
+    except duckdb.Error as error:
+        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({_first_line(error)})")
+    counts: dict[str, int] = {}
+    connection.execute("begin transaction")
+    try:
+        connection.execute(f"create schema if not exists warehouse.{_quote(schema)}")
+        for table in RAW_TABLES:
+            staged_name, positions = staged[table.name]
+            columns = ", ".join(
+                f"c{positions[column]} as {column}"
+                if column in positions
+                else f"cast(null as varchar) as {column}"
+                for column in table.columns
+            )
+            target = f"warehouse.{_quote(schema)}.{table.name}"
+            connection.execute(
+                f"create or replace table {target} as "
+                f"select {columns} from {staged_name} order by rowid"
+            )
+            counts[table.name] = connection.execute(f"select count(*) from {target}").fetchone()[0]
+        connection.execute("commit")
+    except duckdb.Error as error:
+        connection.execute("rollback")
+        raise SegmentsError(f"{warehouse}: load rolled back ({_first_line(error)})")
+    finally:
+        connection.close()
+    for name, rows in counts.items():
+        say(f"loaded {schema}.{name}: {rows:,} rows")
+    return counts

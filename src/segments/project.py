@@ -1,0 +1,45 @@
+"""Where the dbt project, its profiles and the DuckDB warehouse are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from segments.errors import SegmentsError
+
+DEFAULT_WAREHOUSE = Path("warehouse") / "segments.duckdb"
+
+
+def project_dir() -> Path:
+    """The dbt project: $SEGMENTS_PROJECT_DIR, else the nearest folder up from the current one
+    that holds this project's dbt_project.yml, else the checkout this package was installed from."""
+    configured = os.environ.get("SEGMENTS_PROJECT_DIR")
+    if configured:
+        path = Path(configured).resolve()
+        if not (path / "dbt_project.yml").is_file():
+            raise SegmentsError(f"SEGMENTS_PROJECT_DIR={configured}: no dbt_project.yml there")
+        return path
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if _is_segments_project(folder):
+            return folder
+    checkout = Path(__file__).resolve().parents[2]
+    if _is_segments_project(checkout):
+        return checkout
+    raise SegmentsError(
+        "cannot find the dbt project: run inside the checkout or set SEGMENTS_PROJECT_DIR"
+    )
+
+
+def _is_segments_project(folder: Path) -> bool:
+    manifest = folder / "dbt_project.yml"
+    return manifest.is_file() and "name: segments" in manifest.read_text(encoding="utf-8")
+
+
+def warehouse_path(explicit: str | None = None) -> Path:
+    """The DuckDB file: --database, else $SEGMENTS_DUCKDB_PATH, else warehouse/segments.duckdb in
+    the project. Relative paths are taken from the current folder and made absolute, and the
+    result is exported as SEGMENTS_DUCKDB_PATH so the dbt profile uses the very same file."""
+    chosen = explicit or os.environ.get("SEGMENTS_DUCKDB_PATH")
+    path = Path(chosen).resolve() if chosen else project_dir() / DEFAULT_WAREHOUSE
+    os.environ["SEGMENTS_DUCKDB_PATH"] = str(path)
+    return path
