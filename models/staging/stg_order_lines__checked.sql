@@ -107,8 +107,10 @@ row_checked as (
             when
                 quantity is null
                 or unit_price is null
-                or ({{ segments.clean_text('raw_discount_amount') }} is not null
-                    and {{ segments.parse_number('raw_discount_amount') }} is null)
+                or (
+                    {{ segments.clean_text('raw_discount_amount') }} is not null
+                    and {{ segments.parse_number('raw_discount_amount') }} is null
+                )
                 then 'unparseable_number'
             when order_line_status is null then 'unknown_status'
             when currency is null then 'unknown_currency'

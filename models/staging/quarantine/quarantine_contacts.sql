@@ -6,7 +6,21 @@ checked_contacts as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint(['raw_contact_id', 'raw_email', 'raw_first_name', 'raw_last_name', 'raw_company_name', 'raw_job_title', 'raw_industry', 'raw_company_size', 'raw_country', 'raw_acquisition_channel', 'raw_email_opt_in', 'raw_created_at', 'raw_updated_at']) }} as quarantine_row_id,
+        {{ segments.row_fingerprint([
+            'raw_contact_id',
+            'raw_email',
+            'raw_first_name',
+            'raw_last_name',
+            'raw_company_name',
+            'raw_job_title',
+            'raw_industry',
+            'raw_company_size',
+            'raw_country',
+            'raw_acquisition_channel',
+            'raw_email_opt_in',
+            'raw_created_at',
+            'raw_updated_at',
+        ]) }} as quarantine_row_id,
         'contacts' as source_table,
         raw_contact_id as record_key,
         quarantine_reason,

@@ -6,7 +6,16 @@ checked_interactions as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint(['raw_interaction_id', 'raw_contact_id', 'raw_occurred_at', 'raw_channel', 'raw_interaction_type', 'raw_topic', 'raw_campaign_id', 'raw_rating']) }} as quarantine_row_id,
+        {{ segments.row_fingerprint([
+            'raw_interaction_id',
+            'raw_contact_id',
+            'raw_occurred_at',
+            'raw_channel',
+            'raw_interaction_type',
+            'raw_topic',
+            'raw_campaign_id',
+            'raw_rating',
+        ]) }} as quarantine_row_id,
         'interactions' as source_table,
         raw_interaction_id as record_key,
         quarantine_reason,

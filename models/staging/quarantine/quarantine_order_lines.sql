@@ -6,7 +6,19 @@ checked_order_lines as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint(['raw_order_id', 'raw_line_number', 'raw_contact_id', 'raw_ordered_at', 'raw_status', 'raw_product_id', 'raw_product_category', 'raw_quantity', 'raw_unit_price', 'raw_discount_amount', 'raw_currency']) }} as quarantine_row_id,
+        {{ segments.row_fingerprint([
+            'raw_order_id',
+            'raw_line_number',
+            'raw_contact_id',
+            'raw_ordered_at',
+            'raw_status',
+            'raw_product_id',
+            'raw_product_category',
+            'raw_quantity',
+            'raw_unit_price',
+            'raw_discount_amount',
+            'raw_currency',
+        ]) }} as quarantine_row_id,
         'orders' as source_table,
         {{ dbt.concat(["coalesce(raw_order_id, '')", "'#'", "coalesce(raw_line_number, '')"]) }} as record_key,
         quarantine_reason,
