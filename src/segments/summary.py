@@ -35,7 +35,7 @@ def summary(warehouse: Path) -> str:
     """The summary text: reconciliation per source, quarantine reasons, order facts."""
     if not warehouse.is_file():
         raise SegmentsError(f"{warehouse}: no warehouse yet: run `segments load` and `segments build`")
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with duckdb.connect(str(warehouse)) as connection:
         lines = [f"Warehouse: {warehouse}", ""]
         lines += _reconciliation_lines(connection)
         lines += [""] + _quarantine_lines(connection)

@@ -1,0 +1,127 @@
+"""End to end: generated data with injected bad rows -> load -> dbt build; the quarantine catches
+exactly what was injected, and the reconciliation test is a real check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import run_cli
+from segments.errors import SegmentsError
+from segments.runner import run_dbt
+
+END_DATE = "2026-06-30"
+QUARANTINES = {
+    "contacts": "quarantine_contacts",
+    "orders": "quarantine_order_lines",
+    "interactions": "quarantine_interactions",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
+    """One build of 800 generated contacts plus bad rows, shared by the tests of this module."""
+    folder = tmp_path_factory.mktemp("build")
+    data, warehouse = folder / "data", folder / "warehouse.duckdb"
+    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+    assert run_cli("generate", "--contacts", "800", "--seed", "3", "--end-date", END_DATE,
+                   "--inject-bad-rows", "--out", str(data)) == 0
+    assert run_cli("load", "--lenient", str(data)) == 0
+    assert run_cli("build", "--as-of-date", END_DATE) == 0
+    injected = json.loads((data / "_injected_bad_rows.json").read_text())
+    return {"warehouse": warehouse, "injected": injected, "data": data}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def _reasons(warehouse: Path, model: str) -> dict[str, int]:
+    with duckdb.connect(str(warehouse)) as connection:
+        rows = connection.execute(
+            f"select quarantine_reason, count(*) from main_quarantine.{model} group by 1"
+        ).fetchall()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("source", sorted(QUARANTINES))
+def test_quarantine_holds_exactly_the_injected_rows(built: dict, source: str) -> None:
+    expected = {
+        reason: count
+        for reason, count in built["injected"][source].items()
+        if reason != "exact_duplicates_collapsed"
+    }
+    assert _reasons(built["warehouse"], QUARANTINES[source]) == expected
+
+
+def test_every_reason_the_issue_lists_is_exercised(built: dict) -> None:
+    seen = set()
+    for model in QUARANTINES.values():
+        seen |= set(_reasons(built["warehouse"], model))
+    assert {
+        "missing_key", "conflicting_duplicate_key", "unparseable_timestamp", "unparseable_number",
+        "unknown_status", "unknown_channel", "unknown_interaction_type", "unknown_currency",
+        "negative_quantity", "unknown_contact",
+    } <= seen
+
+
+def test_exact_duplicates_are_collapsed_and_counted(built: dict) -> None:
+    staged = {"contacts": "stg_contacts", "orders": "stg_order_lines",
+              "interactions": "stg_interactions"}
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        for source, model in staged.items():
+            collapsed = sum(
+                connection.execute(
+                    f"select coalesce(sum(collapsed_duplicates), 0) from {schema}.{name}"
+                ).fetchone()[0]
+                for schema, name in (("main_staging", model), ("main_quarantine", QUARANTINES[source]))
+            )
+            assert collapsed == built["injected"][source]["exact_duplicates_collapsed"], source
+
+
+def test_reconciliation_fails_when_staged_rows_go_missing(built: dict, tmp_path: Path) -> None:
+    """Delete one valid contact from the checked table: the reconciliation test must fail."""
+    copy = tmp_path / "tampered.duckdb"
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        connection.execute("checkpoint")  # flush the write-ahead log before copying the file
+    copy.write_bytes(built["warehouse"].read_bytes())
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            "delete from main_staging.stg_contacts__checked where contact_id = "
+            "(select min(contact_id) from main_staging.stg_contacts)"
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(copy))
+        selection = ["--select", "test_name:reconciles_with_source"]
+        with pytest.raises(SegmentsError, match="dbt test failed"):
+            run_dbt(["test", *selection], {"as_of_date": END_DATE})
+        # the untouched sources still reconcile: only the contacts test failed
+        others = ["stg_order_lines,test_name:reconciles_with_source",
+                  "stg_interactions,test_name:reconciles_with_source"]
+        run_dbt(["test", "--select", *others], {"as_of_date": END_DATE})
+
+
+def test_summary_reports_reconciled_sources(built: dict, capsys) -> None:
+    capsys.readouterr()
+    assert run_cli("summary") == 0
+    output = capsys.readouterr().out
+    for source in ("contacts", "orders", "interactions"):
+        line = next(line for line in output.splitlines() if line.startswith(source))
+        assert line.rstrip().endswith("yes"), line
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    end = dt.date(2026, 6, 30)
+    from segments.generate import generate
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    generate(300, 11, first, end, inject_bad_rows=True)
+    generate(300, 11, second, end, inject_bad_rows=True)
+    for path in sorted(first.iterdir()):
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name

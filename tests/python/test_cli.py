@@ -1,0 +1,50 @@
+"""Every command has --help; user errors are one message and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+COMMANDS = ("generate", "load", "build", "summary")
+
+
+@pytest.mark.parametrize("command", [(), *[(name,) for name in COMMANDS]])
+def test_help(command: tuple[str, ...], capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(*command, "--help")
+    assert exit_info.value.code == 0
+    assert "usage: segments" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (("generate", "--contacts", "0", "--out", "x"), "must be at least 1"),
+        (("generate", "--contacts", "10", "--out", "x", "--end-date", "2024-13-01"), "not a date"),
+        (("build", "--as-of-date", "yesterday"), "not a date"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_bad_arguments_are_rejected_by_the_parser(arguments, expected, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(*arguments)
+    assert exit_info.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_summary_without_warehouse_is_one_line_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "segments.cli", "summary", "--database", str(tmp_path / "none.duckdb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
