@@ -55,4 +55,4 @@ overview as (
 )
 
 select * from overview
-order by source_table, quarantined_rows desc
+order by source_table asc, quarantined_rows desc
