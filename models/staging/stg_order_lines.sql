@@ -16,6 +16,7 @@ valid_order_lines as (
         order_line_status,
         product_category,
         currency,
+        fx_rate_to_reporting,
 
         -- amounts, in the line's currency
         quantity,

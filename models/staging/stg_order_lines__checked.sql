@@ -14,6 +14,10 @@ currencies as (
     select * from {{ ref('currencies') }}
 ),
 
+fx_rates as (
+    select * from {{ ref('fx_rates') }}
+),
+
 contacts as (
     select * from {{ ref('stg_contacts') }}
 ),
@@ -75,6 +79,9 @@ parsed as (
         {{ segments.normalize_label('distinct_rows.product_category') }} as product_category,
         currencies.currency_code as currency,
 
+        -- conversion to the reporting currency (var reporting_currency): amount x fx_rate
+        cast(reporting_rates.units_per_eur / line_rates.units_per_eur as decimal(38, 12)) as fx_rate_to_reporting,
+
         -- amounts, in the line's currency
         {{ segments.parse_integer('distinct_rows.quantity') }} as quantity,
         {{ segments.parse_number('distinct_rows.unit_price') }} as unit_price,
@@ -89,6 +96,10 @@ parsed as (
             and status_spellings.spelling = {{ segments.normalize_label('distinct_rows.status') }}
     left join currencies
         on currencies.currency_code = upper({{ segments.clean_text('distinct_rows.currency') }})
+    left join fx_rates as line_rates
+        on currencies.currency_code = line_rates.currency_code
+    left join fx_rates as reporting_rates
+        on reporting_rates.currency_code = '{{ var("reporting_currency") }}'
 ),
 
 row_checked as (
@@ -114,6 +125,7 @@ row_checked as (
                 then 'unparseable_number'
             when order_line_status is null then 'unknown_status'
             when currency is null then 'unknown_currency'
+            when fx_rate_to_reporting is null then 'missing_fx_rate'
             when unit_price < 0 or discount_amount < 0 then 'negative_number'
             when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
         end as row_quarantine_reason,

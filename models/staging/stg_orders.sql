@@ -28,6 +28,7 @@ orders as (
 
         -- amounts, in the order's currency
         min(currency) as currency,
+        min(fx_rate_to_reporting) as fx_rate_to_reporting,
         sum(gross_amount) as gross_amount,
         sum(discount_amount) as discount_amount,
         sum(net_amount) as net_amount,

@@ -1,0 +1,20 @@
+{% macro tie_aware_score(column, bins=none, direction='asc', partition_by=none) -%}
+    {{ return(adapter.dispatch('tie_aware_score', 'segments')(column, bins, direction, partition_by)) }}
+{%- endmacro %}
+
+{#- A score in 1..bins: 1 + floor(bins * (rank - 1) / n), where rank is SQL rank() (ties share the
+    lowest rank) in the direction where better is higher, and n the rows in the partition. Equal
+    values always share a score, the result never depends on row order, and a strictly better value
+    never gets a lower score. Unlike ntile, ties are never split. `bins` defaults to var rfm_bins. -#}
+{% macro default__tie_aware_score(column, bins, direction, partition_by) -%}
+    {%- set k = bins if bins is not none else var('rfm_bins') -%}
+    {%- if direction | lower not in ['asc', 'desc'] -%}
+        {{ exceptions.raise_compiler_error("tie_aware_score: direction must be 'asc' or 'desc', got '" ~ direction ~ "'") }}
+    {%- endif -%}
+    {%- set window_partition = 'partition by ' ~ partition_by if partition_by else '' -%}
+    cast(1 + floor(
+        cast({{ k }} * (rank() over ({{ window_partition }} order by {{ column }} {{ direction }} nulls first) - 1)
+            as {{ dbt.type_numeric() }})
+        / count(*) over ({{ window_partition }})
+    ) as {{ dbt.type_int() }})
+{%- endmacro %}

@@ -1,0 +1,26 @@
+with
+
+contact_order_facts as (
+    select * from {{ ref('int_contact_order_facts') }}
+),
+
+customers as (
+    select
+        contact_id,
+        monetary
+    from contact_order_facts
+    where is_customer
+),
+
+tiered as (
+    select
+        contact_id,
+        monetary,
+        monetary / nullif(sum(monetary) over (), 0) as revenue_share,
+        sum(monetary) over (order by monetary desc) / nullif(sum(monetary) over (), 0) as cumulative_revenue_share,
+        {{ segments.higher_share('monetary') }} as higher_revenue_share,
+        {{ segments.cumulative_share_tier('monetary') }} as abc_tier
+    from customers
+)
+
+select * from tiered

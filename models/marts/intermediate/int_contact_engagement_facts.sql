@@ -1,0 +1,45 @@
+{%- set engagement_types = var('lifecycle_engagement_types') -%}
+
+with
+
+interactions as (
+    select * from {{ ref('stg_interactions') }}
+),
+
+interactions_as_of as (
+    -- Point in time: an interaction after as_of_date has not happened yet.
+    select
+        *,
+        {{ segments.days_between('cast(occurred_at as date)', segments.as_of_date()) }} as days_ago,  -- noqa: LT05
+        interaction_type in ('{{ engagement_types | join("', '") }}') as is_engagement_event  -- noqa: LT05
+    from interactions
+    where cast(occurred_at as date) <= {{ segments.as_of_date() }}
+),
+
+engagement_facts as (
+    select
+        contact_id,
+        count(*) as interactions,
+        sum(
+            case
+                when is_engagement_event and days_ago <= {{ var('lifecycle_engagement_window_days') }} then 1
+                else 0
+            end
+        ) as recent_engagement_events,
+        sum(
+            case
+                when is_engagement_event and days_ago <= {{ var('engagement_score_window_days') }} then 1
+                else 0
+            end
+        ) as scoring_window_engagement_events,
+        sum(case when interaction_type = 'email_sent' then 1 else 0 end) as emails_sent,
+        sum(case when interaction_type = 'email_open' then 1 else 0 end) as email_opens,
+        sum(case when interaction_type = 'email_click' then 1 else 0 end) as email_clicks,
+        {{ dbt.bool_or("interaction_type = 'unsubscribe'") }} as is_unsubscribed,
+        min(occurred_at) as first_interaction_at,
+        max(occurred_at) as last_interaction_at
+    from interactions_as_of
+    group by contact_id
+)
+
+select * from engagement_facts
