@@ -104,7 +104,8 @@ described as (
         staged.at_risk_after_days,
         staged.recent_engagement_events,
         staged.scoring_window_engagement_events,
-        staged.engagement_score
+        staged.engagement_score,
+        {{ segments.as_of_date() }} as as_of_date
     from staged
     left join lifecycle_stages
         on staged.lifecycle_stage = lifecycle_stages.lifecycle_stage

@@ -71,7 +71,8 @@ segmented as (
         ]) }} as rfm_cell,
         rfm_segments.rfm_segment,
         rfm_segments.description as rfm_segment_description,
-        rfm_segments.recommended_action as rfm_recommended_action
+        rfm_segments.recommended_action as rfm_recommended_action,
+        {{ segments.as_of_date() }} as as_of_date
     from scored
     left join rfm_segments
         on

@@ -40,6 +40,7 @@ def summary(warehouse: Path) -> str:
         lines += _reconciliation_lines(connection)
         lines += [""] + _quarantine_lines(connection)
         lines += [""] + _order_lines(connection)
+        lines += [""] + _segment_lines(connection)
     return "\n".join(lines)
 
 
@@ -95,3 +96,79 @@ def _order_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         f"Orders: {total:,} ({mix}), placed {first} .. {last}",
         f"Contacts with a completed order: {customers:,}",
     ]
+
+
+def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
+    """A left-aligned first column and right-aligned numbers, under a title."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    def line(cells: tuple) -> str:
+        first, *rest = (str(cell) for cell in cells)
+        return "  " + first.ljust(widths[0]) + "".join(
+            "  " + cell.rjust(width) for cell, width in zip(rest, widths[1:])
+        )
+    return [title, line(header), *(line(row) for row in rows)]
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _segment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Size and revenue share of every RFM segment, ABC tier and lifecycle stage."""
+    rfm = _relation(connection, "contact_rfm")
+    as_of = connection.execute(f"select max(as_of_date) from {rfm}").fetchone()[0]
+    lines = [f"Segments as of {as_of}", ""]
+    for title, relation, label, order in (
+        ("RFM segments", rfm, "rfm_segment", "revenue_share desc, label"),
+        ("ABC tiers", _relation(connection, "contact_abc"), "abc_tier", "label"),
+    ):
+        rows = connection.execute(
+            f"""
+            select {label} as label, count(*) as customers,
+                   count(*) / sum(count(*)) over () as customer_share,
+                   sum(monetary) / nullif(sum(sum(monetary)) over (), 0) as revenue_share
+            from {relation} group by 1 order by {order}
+            """
+        ).fetchall()
+        lines += _table(
+            title,
+            (label, "customers", "share", "revenue share"),
+            [(name, f"{count:,}", _percent(share), _percent(revenue)) for name, count, share, revenue in rows],
+        ) + [""]
+    stages = connection.execute(
+        f"""
+        select lifecycle.lifecycle_stage, count(*), count(*) / sum(count(*)) over ()
+        from {_relation(connection, "contact_lifecycle")} as lifecycle
+        left join {_relation(connection, "lifecycle_stages")} as stages using (lifecycle_stage)
+        group by lifecycle.lifecycle_stage, stages.stage_order order by stages.stage_order
+        """
+    ).fetchall()
+    lines += _table(
+        "Lifecycle stages",
+        ("lifecycle_stage", "contacts", "share"),
+        [(stage, f"{count:,}", _percent(share)) for stage, count, share in stages],
+    ) + [""]
+    lines += _guard_lines(connection)
+    return lines
+
+
+def _guard_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Failed eligibility checks and empty scores, the warnings a marketer must read."""
+    failed = connection.execute(
+        f"select check_name, observed_value, required_value from "
+        f"{_relation(connection, 'rfm_eligibility')} where not is_passed order by 1"
+    ).fetchall()
+    empty = connection.execute(
+        f"select rfm_dimension, score from {_relation(connection, 'rfm_thresholds')} "
+        "where customers = 0 order by 1, 2"
+    ).fetchall()
+    lines = []
+    for check, observed, required in failed:
+        lines.append(f"Warning: RFM eligibility check {check} failed ({observed} < {required})")
+    if empty:
+        listed = ", ".join(f"{dimension} score {score}" for dimension, score in empty)
+        lines.append(
+            f"Note: empty RFM scores ({listed}): the metric has fewer distinct values than "
+            "scores; they stay empty rather than being re-binned"
+        )
+    return lines or ["RFM eligibility: every check passed; every score has customers"]
