@@ -1,4 +1,5 @@
 {{ config(materialized='table') }}
+{%- set raw_columns = segments.raw_contract_columns('contacts') -%}
 
 with
 
@@ -8,54 +9,15 @@ source as (
 
 distinct_rows as (
     -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    select
-        contact_id,
-        email,
-        first_name,
-        last_name,
-        company_name,
-        job_title,
-        industry,
-        company_size,
-        country,
-        acquisition_channel,
-        email_opt_in,
-        created_at,
-        updated_at,
-        count(*) - 1 as collapsed_duplicates
-    from source
-    group by
-        contact_id,
-        email,
-        first_name,
-        last_name,
-        company_name,
-        job_title,
-        industry,
-        company_size,
-        country,
-        acquisition_channel,
-        email_opt_in,
-        created_at,
-        updated_at
+    {{ segments.collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
     select
         -- the row as delivered, kept for the quarantine
-        contact_id as raw_contact_id,
-        email as raw_email,
-        first_name as raw_first_name,
-        last_name as raw_last_name,
-        company_name as raw_company_name,
-        job_title as raw_job_title,
-        industry as raw_industry,
-        company_size as raw_company_size,
-        country as raw_country,
-        acquisition_channel as raw_acquisition_channel,
-        email_opt_in as raw_email_opt_in,
-        created_at as raw_created_at,
-        updated_at as raw_updated_at,
+        {% for column in raw_columns -%}
+            {{ column }} as raw_{{ column }},
+        {% endfor -%}
         collapsed_duplicates,
 
         -- keys

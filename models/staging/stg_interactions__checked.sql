@@ -1,4 +1,5 @@
 {{ config(materialized='table') }}
+{%- set raw_columns = segments.raw_contract_columns('interactions') -%}
 
 with
 
@@ -16,39 +17,15 @@ contacts as (
 
 distinct_rows as (
     -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    select
-        interaction_id,
-        contact_id,
-        occurred_at,
-        channel,
-        interaction_type,
-        topic,
-        campaign_id,
-        rating,
-        count(*) - 1 as collapsed_duplicates
-    from source
-    group by
-        interaction_id,
-        contact_id,
-        occurred_at,
-        channel,
-        interaction_type,
-        topic,
-        campaign_id,
-        rating
+    {{ segments.collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
     select
         -- the row as delivered, kept for the quarantine
-        distinct_rows.interaction_id as raw_interaction_id,
-        distinct_rows.contact_id as raw_contact_id,
-        distinct_rows.occurred_at as raw_occurred_at,
-        distinct_rows.channel as raw_channel,
-        distinct_rows.interaction_type as raw_interaction_type,
-        distinct_rows.topic as raw_topic,
-        distinct_rows.campaign_id as raw_campaign_id,
-        distinct_rows.rating as raw_rating,
+        {% for column in raw_columns -%}
+            distinct_rows.{{ column }} as raw_{{ column }},
+        {% endfor -%}
         distinct_rows.collapsed_duplicates,
 
         -- keys

@@ -1,4 +1,5 @@
 {{ config(materialized='table') }}
+{%- set raw_columns = segments.raw_contract_columns('orders') -%}
 
 with
 
@@ -24,48 +25,15 @@ contacts as (
 
 distinct_rows as (
     -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    select
-        order_id,
-        line_number,
-        contact_id,
-        ordered_at,
-        status,
-        product_id,
-        product_category,
-        quantity,
-        unit_price,
-        discount_amount,
-        currency,
-        count(*) - 1 as collapsed_duplicates
-    from source
-    group by
-        order_id,
-        line_number,
-        contact_id,
-        ordered_at,
-        status,
-        product_id,
-        product_category,
-        quantity,
-        unit_price,
-        discount_amount,
-        currency
+    {{ segments.collapse_exact_duplicates('source', raw_columns) }}
 ),
 
 parsed as (
     select
         -- the row as delivered, kept for the quarantine
-        distinct_rows.order_id as raw_order_id,
-        distinct_rows.line_number as raw_line_number,
-        distinct_rows.contact_id as raw_contact_id,
-        distinct_rows.ordered_at as raw_ordered_at,
-        distinct_rows.status as raw_status,
-        distinct_rows.product_id as raw_product_id,
-        distinct_rows.product_category as raw_product_category,
-        distinct_rows.quantity as raw_quantity,
-        distinct_rows.unit_price as raw_unit_price,
-        distinct_rows.discount_amount as raw_discount_amount,
-        distinct_rows.currency as raw_currency,
+        {% for column in raw_columns -%}
+            distinct_rows.{{ column }} as raw_{{ column }},
+        {% endfor -%}
         distinct_rows.collapsed_duplicates,
 
         -- keys

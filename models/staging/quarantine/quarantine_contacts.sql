@@ -1,3 +1,7 @@
+{%- set raw_columns = segments.raw_contract_columns('contacts') -%}
+{%- set raw_columns_as_delivered = [] -%}
+{%- for column in raw_columns -%}{%- do raw_columns_as_delivered.append('raw_' ~ column) -%}{%- endfor -%}
+
 with
 
 checked_contacts as (
@@ -6,38 +10,14 @@ checked_contacts as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint([
-            'raw_contact_id',
-            'raw_email',
-            'raw_first_name',
-            'raw_last_name',
-            'raw_company_name',
-            'raw_job_title',
-            'raw_industry',
-            'raw_company_size',
-            'raw_country',
-            'raw_acquisition_channel',
-            'raw_email_opt_in',
-            'raw_created_at',
-            'raw_updated_at',
-        ]) }} as quarantine_row_id,
+        {{ segments.row_fingerprint(raw_columns_as_delivered) }} as quarantine_row_id,
         'contacts' as source_table,
         raw_contact_id as record_key,
         quarantine_reason,
-        collapsed_duplicates,
-        raw_contact_id as contact_id,
-        raw_email as email,
-        raw_first_name as first_name,
-        raw_last_name as last_name,
-        raw_company_name as company_name,
-        raw_job_title as job_title,
-        raw_industry as industry,
-        raw_company_size as company_size,
-        raw_country as country,
-        raw_acquisition_channel as acquisition_channel,
-        raw_email_opt_in as email_opt_in,
-        raw_created_at as created_at,
-        raw_updated_at as updated_at
+        {% for column in raw_columns -%}
+            raw_{{ column }} as {{ column }},
+        {% endfor -%}
+        collapsed_duplicates
     from checked_contacts
     where quarantine_reason is not null
 )

@@ -1,3 +1,7 @@
+{%- set raw_columns = segments.raw_contract_columns('interactions') -%}
+{%- set raw_columns_as_delivered = [] -%}
+{%- for column in raw_columns -%}{%- do raw_columns_as_delivered.append('raw_' ~ column) -%}{%- endfor -%}
+
 with
 
 checked_interactions as (
@@ -6,28 +10,14 @@ checked_interactions as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint([
-            'raw_interaction_id',
-            'raw_contact_id',
-            'raw_occurred_at',
-            'raw_channel',
-            'raw_interaction_type',
-            'raw_topic',
-            'raw_campaign_id',
-            'raw_rating',
-        ]) }} as quarantine_row_id,
+        {{ segments.row_fingerprint(raw_columns_as_delivered) }} as quarantine_row_id,
         'interactions' as source_table,
         raw_interaction_id as record_key,
         quarantine_reason,
-        collapsed_duplicates,
-        raw_interaction_id as interaction_id,
-        raw_contact_id as contact_id,
-        raw_occurred_at as occurred_at,
-        raw_channel as channel,
-        raw_interaction_type as interaction_type,
-        raw_topic as topic,
-        raw_campaign_id as campaign_id,
-        raw_rating as rating
+        {% for column in raw_columns -%}
+            raw_{{ column }} as {{ column }},
+        {% endfor -%}
+        collapsed_duplicates
     from checked_interactions
     where quarantine_reason is not null
 )

@@ -1,3 +1,7 @@
+{%- set raw_columns = segments.raw_contract_columns('orders') -%}
+{%- set raw_columns_as_delivered = [] -%}
+{%- for column in raw_columns -%}{%- do raw_columns_as_delivered.append('raw_' ~ column) -%}{%- endfor -%}
+
 with
 
 checked_order_lines as (
@@ -6,34 +10,14 @@ checked_order_lines as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint([
-            'raw_order_id',
-            'raw_line_number',
-            'raw_contact_id',
-            'raw_ordered_at',
-            'raw_status',
-            'raw_product_id',
-            'raw_product_category',
-            'raw_quantity',
-            'raw_unit_price',
-            'raw_discount_amount',
-            'raw_currency',
-        ]) }} as quarantine_row_id,
+        {{ segments.row_fingerprint(raw_columns_as_delivered) }} as quarantine_row_id,
         'orders' as source_table,
         {{ dbt.concat(["coalesce(raw_order_id, '')", "'#'", "coalesce(raw_line_number, '')"]) }} as record_key,
         quarantine_reason,
-        collapsed_duplicates,
-        raw_order_id as order_id,
-        raw_line_number as line_number,
-        raw_contact_id as contact_id,
-        raw_ordered_at as ordered_at,
-        raw_status as status,
-        raw_product_id as product_id,
-        raw_product_category as product_category,
-        raw_quantity as quantity,
-        raw_unit_price as unit_price,
-        raw_discount_amount as discount_amount,
-        raw_currency as currency
+        {% for column in raw_columns -%}
+            raw_{{ column }} as {{ column }},
+        {% endfor -%}
+        collapsed_duplicates
     from checked_order_lines
     where quarantine_reason is not null
 )
