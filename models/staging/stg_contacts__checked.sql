@@ -1,5 +1,7 @@
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('contacts') -%}
+{%- set raw_columns_in_rows = [] -%}
+{%- for column in raw_columns -%}{%- do raw_columns_in_rows.append('' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -18,6 +20,7 @@ parsed as (
         {% for column in raw_columns -%}
             {{ column }} as raw_{{ column }},
         {% endfor -%}
+        {{ segments.row_fingerprint(raw_columns_in_rows) }} as raw_row_id,
         collapsed_duplicates,
 
         -- keys

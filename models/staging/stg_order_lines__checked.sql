@@ -1,5 +1,7 @@
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('orders') -%}
+{%- set raw_columns_in_rows = [] -%}
+{%- for column in raw_columns -%}{%- do raw_columns_in_rows.append('distinct_rows.' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -34,6 +36,7 @@ parsed as (
         {% for column in raw_columns -%}
             distinct_rows.{{ column }} as raw_{{ column }},
         {% endfor -%}
+        {{ segments.row_fingerprint(raw_columns_in_rows) }} as raw_row_id,
         distinct_rows.collapsed_duplicates,
 
         -- keys

@@ -1,6 +1,4 @@
 {%- set raw_columns = segments.raw_contract_columns('contacts') -%}
-{%- set raw_columns_as_delivered = [] -%}
-{%- for column in raw_columns -%}{%- do raw_columns_as_delivered.append('raw_' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -10,7 +8,7 @@ checked_contacts as (
 
 quarantined as (
     select
-        {{ segments.row_fingerprint(raw_columns_as_delivered) }} as quarantine_row_id,
+        raw_row_id as quarantine_row_id,
         'contacts' as source_table,
         raw_contact_id as record_key,
         quarantine_reason,
