@@ -197,3 +197,24 @@ def test_docs_describe_every_model_seed_and_column(built: dict) -> None:
             if column.lower() not in documented:
                 missing.append(f"{unique_id}.{column}")
     assert missing == []
+
+
+def test_business_threshold_scoring_passes_every_segment_test(built: dict, tmp_path: Path) -> None:
+    """The seed-driven scoring mode builds and passes the same monotonicity, tie and coverage tests."""
+    copy = tmp_path / "thresholds.duckdb"
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        connection.execute("checkpoint")
+    copy.write_bytes(built["warehouse"].read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(copy))
+        run_dbt(["build", "--select", "contact_rfm+"],
+                {"as_of_date": END_DATE, "rfm_scoring_method": "thresholds"})
+    with duckdb.connect(str(copy)) as connection:
+        frequencies = connection.execute(
+            "select f_score, min(frequency), max(frequency) from main.contact_rfm group by 1 order by 1"
+        ).fetchall()
+    # the seed's cut points: 1 order = 1, 2 = 2, 3 = 3, 4..7 = 4, 8+ = 5
+    bounds = {1: (0, 1), 2: (2, 2), 3: (3, 3), 4: (4, 7), 5: (8, None)}
+    for score, low, high in frequencies:
+        expected_low, expected_high = bounds[score]
+        assert low >= expected_low and (expected_high is None or high <= expected_high), score
