@@ -99,14 +99,22 @@ def _order_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
-    """A left-aligned first column and right-aligned numbers, under a title."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    def line(cells: tuple) -> str:
-        first, *rest = (str(cell) for cell in cells)
-        return "  " + first.ljust(widths[0]) + "".join(
-            "  " + cell.rjust(width) for cell, width in zip(rest, widths[1:])
-        )
-    return [title, line(header), *(line(row) for row in rows)]
+    """A table under a title: numbers right-aligned, text left-aligned, two spaces between."""
+    cells = [tuple(str(cell) for cell in row) for row in rows]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *cells)]
+    numeric = [
+        all(cell.replace(",", "").replace(".", "").rstrip("%").lstrip("-").isdigit() or cell in ("", "-")
+            for cell in column)
+        for column in zip(*cells)
+    ] if cells else [False] * len(header)
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  " + "  ".join(
+            cell.rjust(width) if is_number else cell.ljust(width)
+            for cell, width, is_number in zip(row, widths, numeric)
+        ).rstrip()
+
+    return [title, line(tuple(header)), *(line(row) for row in cells)]
 
 
 def _percent(value: float | None) -> str:
@@ -148,8 +156,38 @@ def _segment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         ("lifecycle_stage", "contacts", "share"),
         [(stage, f"{count:,}", _percent(share)) for stage, count, share in stages],
     ) + [""]
-    lines += _guard_lines(connection)
+    lines += _guard_lines(connection) + [""]
+    lines += _abell_lines(connection)
     return lines
+
+
+def _abell_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Unclassified contacts and the top opportunity cells of the Abell matrix."""
+    unclassified, contacts = connection.execute(
+        "select sum(case when client_group = 'unclassified' then 1 else 0 end), count(*) "
+        f"from {_relation(connection, 'contact_abell')}"
+    ).fetchone()
+    cells = connection.execute(
+        f"""
+        select opportunity_rank, client_group, need, technology, contacts_with_need, adopters,
+               penetration, is_opportunity
+        from {_relation(connection, 'abell_matrix')} order by opportunity_rank limit 5
+        """
+    ).fetchall()
+    rows = [
+        (rank, group, need, technology, f"{demand:,}", f"{adopters:,}", _percent(penetration),
+         "yes" if flagged else "")
+        for rank, group, need, technology, demand, adopters, penetration, flagged in cells
+    ]
+    share = unclassified / contacts if contacts else None
+    return [
+        f"Abell: {unclassified:,} of {contacts:,} contacts unclassified ({_percent(share)})",
+        *_table(
+            "Top Abell opportunities (client group x need x technology)",
+            ("rank", "client_group", "need", "technology", "demand", "adopters", "penetration", "niche"),
+            rows,
+        ),
+    ]
 
 
 def _guard_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:

@@ -128,8 +128,9 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
 
 
 MARTS = (
-    "dim_contacts", "fct_orders", "contact_rfm", "rfm_thresholds", "rfm_eligibility",
-    "contact_abc", "contact_lifecycle",
+    "dim_contacts", "fct_order_lines", "fct_orders", "contact_rfm", "rfm_thresholds",
+    "rfm_eligibility", "contact_abc", "contact_lifecycle", "contact_abell", "abell_matrix",
+    "abell_axis_summary",
 )
 
 
@@ -173,8 +174,15 @@ def test_every_segment_is_populated(built: dict) -> None:
             "select distinct lifecycle_stage from main.contact_lifecycle").fetchall()}
         tiers = {row[0] for row in connection.execute(
             "select distinct abc_tier from main.contact_abc").fetchall()}
+        groups = {row[0] for row in connection.execute(
+            "select distinct client_group from main.contact_abell").fetchall()}
+        niches = connection.execute(
+            "select count(*) from main.abell_matrix where is_opportunity").fetchone()[0]
     assert tiers == {"A", "B", "C"}
     assert {"prospect", "new_customer", "active_customer", "at_risk", "lapsed"} <= stages
+    assert {"growth_stage_founders", "marketing_managers", "field_sales_teams",
+            "non_profits_going_digital", "unclassified"} == groups
+    assert niches > 0
 
 
 def test_docs_describe_every_model_seed_and_column(built: dict) -> None:

@@ -1,0 +1,104 @@
+with
+
+contact_abell as (
+    select * from {{ ref('contact_abell') }}
+),
+
+contact_technology_revenue as (
+    select * from {{ ref('int_contact_technology_revenue') }}
+),
+
+client_groups as (
+    select * from {{ ref('abell_client_group_labels') }}
+),
+
+needs as (
+    select * from {{ ref('abell_need_labels') }}
+),
+
+technologies as (
+    select * from {{ ref('abell_technology_labels') }}
+),
+
+axis_labels as (
+    select
+        'client_group' as abell_axis,
+        client_group as label,
+        display_order
+    from client_groups
+    union all
+    select
+        'need' as abell_axis,
+        need as label,
+        display_order
+    from needs
+    union all
+    select
+        'need' as abell_axis,
+        'unknown' as label,
+        999 as display_order
+    union all
+    select
+        'technology' as abell_axis,
+        technology as label,
+        display_order
+    from technologies
+),
+
+contact_axes as (
+    select
+        'client_group' as abell_axis,
+        client_group as label,
+        contact_id,
+        is_customer,
+        revenue_amount
+    from contact_abell
+    union all
+    select
+        'need' as abell_axis,
+        primary_need as label,
+        contact_id,
+        is_customer,
+        revenue_amount
+    from contact_abell
+    union all
+    select
+        'technology' as abell_axis,
+        technology as label,
+        contact_id,
+        true as is_customer,
+        revenue_amount
+    from contact_technology_revenue
+),
+
+measured as (
+    select
+        abell_axis,
+        label,
+        count(*) as contacts,
+        sum(case when is_customer then 1 else 0 end) as customers,
+        sum(revenue_amount) as revenue_amount
+    from contact_axes
+    group by abell_axis, label
+),
+
+summary as (
+    select
+        axis_labels.abell_axis,
+        axis_labels.label,
+        axis_labels.display_order,
+        coalesce(measured.contacts, 0) as contacts,
+        coalesce(measured.customers, 0) as customers,
+        cast(coalesce(measured.revenue_amount, 0) as decimal(28, 2)) as revenue_amount,
+        coalesce(measured.revenue_amount, 0) / nullif(
+            sum(coalesce(measured.revenue_amount, 0)) over (partition by axis_labels.abell_axis), 0
+        ) as revenue_share,
+        {{ segments.as_of_date() }} as as_of_date
+    from axis_labels
+    left join measured
+        on
+            axis_labels.abell_axis = measured.abell_axis
+            and axis_labels.label = measured.label
+)
+
+select * from summary
