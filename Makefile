@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine (see README.md):
-#   make demo   install, generate demo data, load it, dbt build on DuckDB, print a summary
+#   make demo   install, generate demo data, load it, rebuild 6 month-ends of history, dbt build, summary
 #   make test   install, then every test: dbt build on generated data, sqlfluff lint, pytest
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,6 +27,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: install
 	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed 42 --out $(DEMO_DIR)
 	$(BIN)/segments load $(DEMO_DIR)
+	$(BIN)/segments history --month-ends 6
 	$(BIN)/segments build
 	$(BIN)/segments summary
 

@@ -67,17 +67,39 @@ def cmd_load(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
+    from segments.history import SNAPSHOT, latest_recorded_date
     from segments.project import warehouse_path
     from segments.runner import run_dbt
 
-    warehouse_path(args.database)
+    warehouse = warehouse_path(args.database)
     dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
     command = ["build"]
     if args.select:
         command += ["--select", *args.select]
     if args.full_refresh:
         command.append("--full-refresh")
+    as_of = args.as_of_date or dt.datetime.now(dt.timezone.utc).date()
+    latest = latest_recorded_date(warehouse)
+    if latest is not None and as_of < latest:
+        _say(f"note: the segment history already runs to {latest}; segments as of {as_of} "
+             f"are built but not recorded in {SNAPSHOT}")
+        command += ["--exclude", SNAPSHOT]
     run_dbt(command, dbt_vars)
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    from segments.history import build_history, month_ends
+    from segments.project import warehouse_path
+
+    warehouse = warehouse_path(args.database)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    dates = list(args.dates or []) + (month_ends(args.month_ends, today) if args.month_ends else [])
+    if not dates:
+        raise SegmentsError("give --dates or --month-ends")
+    started = time.perf_counter()
+    built = build_history(dates, warehouse, _say)
+    _say(f"history recorded for {len(built)} dates, {built[0]} .. {built[-1]} "
+         f"({time.perf_counter() - started:.1f} s)")
 
 
 def cmd_summary(args: argparse.Namespace) -> None:
@@ -151,6 +173,20 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     _add_database(build)
     build.set_defaults(handler=cmd_build)
+
+    history = commands.add_parser(
+        "history",
+        help="rebuild the segments for past dates into the snapshot history (segment movement)",
+        description="Build the segments as of each date, oldest first, and record them in the "
+        "snapshot contact_segments_snapshot, so segment_transitions and segment_movement show "
+        "movement from day one. Dates must come after the latest date already recorded.",
+    )
+    history.add_argument("--dates", type=_iso_date, nargs="+", help="as_of dates, YYYY-MM-DD")
+    history.add_argument(
+        "--month-ends", type=_positive_int, help="the last days of the N months before today"
+    )
+    _add_database(history)
+    history.set_defaults(handler=cmd_history)
 
     summary = commands.add_parser(
         "summary",

@@ -130,7 +130,7 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
 MARTS = (
     "dim_contacts", "fct_order_lines", "fct_orders", "contact_rfm", "rfm_thresholds",
     "rfm_eligibility", "contact_abc", "contact_lifecycle", "contact_abell", "abell_matrix",
-    "abell_axis_summary",
+    "abell_axis_summary", "contact_segments", "segment_kpis", "segment_labels", "audience_members",
 )
 
 
@@ -226,3 +226,69 @@ def test_business_threshold_scoring_passes_every_segment_test(built: dict, tmp_p
     for score, low, high in frequencies:
         expected_low, expected_high = bounds[score]
         assert low >= expected_low and (expected_high is None or high <= expected_high), score
+
+
+def _warehouse_copy(built: dict, target: Path) -> Path:
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        connection.execute("checkpoint")
+    target.write_bytes(built["warehouse"].read_bytes())
+    return target
+
+
+def test_history_records_movement_between_dates(built: dict, tmp_path: Path) -> None:
+    from segments.history import build_history
+
+    warehouse = _warehouse_copy(built, tmp_path / "history.duckdb")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+        with pytest.raises(SegmentsError, match="already runs to 2026-06-30"):
+            build_history([dt.date(2026, 5, 31)], warehouse)
+        build_history([dt.date(2026, 9, 30), dt.date(2026, 12, 31)], warehouse)
+        assert run_cli("build", "--as-of-date", "2026-12-31", "--select",
+                       "segment_transitions", "segment_movement") == 0
+    with duckdb.connect(str(warehouse)) as connection:
+        periods = connection.execute(
+            "select distinct from_date, to_date from main.segment_movement").fetchall()
+        moved = connection.execute(
+            "select sum(contacts) from main.segment_movement where segment_dimension = 'lifecycle_stage'"
+        ).fetchone()[0]
+        contacts = connection.execute("select count(*) from main.contact_segments").fetchone()[0]
+        transitions = connection.execute(
+            "select count(*), min(changed_at), max(changed_at) from main.segment_transitions "
+            "where segment_dimension = 'lifecycle_stage'"
+        ).fetchone()
+        lapsed_moves = connection.execute(
+            "select sum(contacts) from main.segment_movement where segment_dimension = "
+            "'lifecycle_stage' and from_label != to_label and to_label = 'lapsed'"
+        ).fetchone()[0]
+    assert periods == [(dt.date(2026, 9, 30), dt.date(2026, 12, 31))]
+    assert moved == contacts
+    assert transitions[0] > 0 and transitions[1] == dt.date(2026, 9, 30)
+    assert transitions[2] == dt.date(2026, 12, 31)
+    # six months without new orders after the data ends: customers lapse
+    assert lapsed_moves > 0
+
+
+def test_contract_rejects_a_changed_column_type(built: dict, tmp_path: Path) -> None:
+    """Changing a type of contact_segments without a new version fails the build."""
+    import shutil
+
+    from segments.project import project_dir
+
+    root = project_dir()
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(
+        ".venv", "target", "logs", "warehouse", "data", ".git", "__pycache__"))
+    model = copy / "models" / "marts" / "contact_segments.sql"
+    text = model.read_text()
+    assert "cast(frequency as bigint) as frequency" in text
+    model.write_text(text.replace("cast(frequency as bigint) as frequency",
+                                  "cast(frequency as varchar) as frequency"))
+    warehouse = _warehouse_copy(built, tmp_path / "contract.duckdb")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+        patch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
+        with pytest.raises(SegmentsError, match="dbt run failed"):
+            run_dbt(["run", "--select", "contact_segments"], {"as_of_date": END_DATE})
+    log = (copy / "logs" / "dbt.log").read_text()
+    assert "frequency" in log and "contract" in log.lower()

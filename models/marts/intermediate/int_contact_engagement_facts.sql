@@ -36,6 +36,7 @@ engagement_facts as (
         sum(case when interaction_type = 'email_open' then 1 else 0 end) as email_opens,
         sum(case when interaction_type = 'email_click' then 1 else 0 end) as email_clicks,
         {{ dbt.bool_or("interaction_type = 'unsubscribe'") }} as is_unsubscribed,
+        max(case when interaction_type = 'email_sent' then occurred_at end) as last_email_sent_at,
         min(occurred_at) as first_interaction_at,
         max(occurred_at) as last_interaction_at
     from interactions_as_of

@@ -1,0 +1,87 @@
+{#- What a marketing lead checks to decide where to invest: per segment dimension and label. -#}
+{%- set dimensions = [
+    'lifecycle_stage', 'rfm_segment', 'abc_tier', 'client_group', 'primary_need', 'primary_technology',
+] -%}
+
+with
+
+contact_segments as (
+    select * from {{ ref('contact_segments') }}
+),
+
+contact_engagement_facts as (
+    select * from {{ ref('int_contact_engagement_facts') }}
+),
+
+contact_order_facts as (
+    select * from {{ ref('int_contact_order_facts') }}
+),
+
+contact_measures as (
+    select
+        contact_segments.*,
+        case when contact_segments.frequency >= 1 then 1 else 0 end as is_customer,
+        case when contact_segments.frequency >= 2 then 1 else 0 end as is_repeat_customer,
+        case when contact_segments.is_unsubscribed then 1 else 0 end as is_unsubscribed_flag,
+        coalesce(contact_engagement_facts.emails_sent, 0) as emails_sent,
+        coalesce(contact_engagement_facts.email_opens, 0) as email_opens,
+        coalesce(contact_engagement_facts.email_clicks, 0) as email_clicks,
+        contact_order_facts.recency_days
+    from contact_segments
+    left join contact_engagement_facts
+        on contact_segments.contact_id = contact_engagement_facts.contact_id
+    left join contact_order_facts
+        on
+            contact_segments.contact_id = contact_order_facts.contact_id
+            and contact_order_facts.is_customer
+),
+
+labelled as (
+    {% for dimension in dimensions %}
+        select
+            '{{ dimension }}' as segment_dimension,
+            {{ dimension }} as label,
+            contact_measures.*
+        from contact_measures
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+aggregated as (
+    select
+        segment_dimension,
+        label,
+        count(*) as contacts,
+        cast(sum(is_customer) as bigint) as customers,
+        sum(monetary) as revenue_amount,
+        cast(sum(frequency) as bigint) as orders,
+        cast(sum(is_repeat_customer) as bigint) as repeat_customers,
+        cast(sum(is_unsubscribed_flag) as bigint) as unsubscribed_contacts,
+        sum(emails_sent) as emails_sent,
+        sum(email_opens) as email_opens,
+        sum(email_clicks) as email_clicks,
+        avg(cast(recency_days as {{ dbt.type_float() }})) as avg_days_since_last_order
+    from labelled
+    group by segment_dimension, label
+),
+
+kpis as (
+    select
+        segment_dimension,
+        label,
+        contacts,
+        customers,
+        cast(revenue_amount as decimal(28, 2)) as revenue_amount,
+        revenue_amount / nullif(sum(revenue_amount) over (partition by segment_dimension), 0) as revenue_share,
+        revenue_amount / nullif(orders, 0) as average_order_value,
+        orders * 1.0 / nullif(customers, 0) as orders_per_customer,
+        repeat_customers * 1.0 / nullif(customers, 0) as repeat_purchase_rate,
+        email_opens * 1.0 / nullif(emails_sent, 0) as opens_per_email_sent,
+        email_clicks * 1.0 / nullif(emails_sent, 0) as clicks_per_email_sent,
+        unsubscribed_contacts * 1.0 / nullif(contacts, 0) as unsubscribe_rate,
+        avg_days_since_last_order,
+        {{ segments.as_of_date() }} as as_of_date
+    from aggregated
+)
+
+select * from kpis

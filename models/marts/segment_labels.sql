@@ -1,0 +1,70 @@
+{#- Every label a segment dimension can take, from the seeds and vars that define them, plus the
+    explicit labels for contacts outside a segmentation (non_customer, unknown, none, unclassified). -#}
+with
+
+lifecycle_stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+rfm_segments as (
+    select * from {{ ref('rfm_segments') }}
+),
+
+client_groups as (
+    select * from {{ ref('abell_client_group_labels') }}
+),
+
+needs as (
+    select * from {{ ref('abell_need_labels') }}
+),
+
+technologies as (
+    select * from {{ ref('abell_technology_labels') }}
+),
+
+labels as (
+    select
+        'lifecycle_stage' as segment_dimension,
+        lifecycle_stage as label
+    from lifecycle_stages
+    union all
+    select
+        'rfm_segment' as segment_dimension,
+        rfm_segment as label
+    from rfm_segments
+    union all
+    select
+        'rfm_segment' as segment_dimension,
+        'non_customer' as label
+    {% for tier in var('abc_labels') + ['non_customer'] %}
+        union all
+        select
+            'abc_tier' as segment_dimension,
+            '{{ tier }}' as label
+    {% endfor %}
+    union all
+    select
+        'client_group' as segment_dimension,
+        client_group as label
+    from client_groups
+    union all
+    select
+        'primary_need' as segment_dimension,
+        need as label
+    from needs
+    union all
+    select
+        'primary_need' as segment_dimension,
+        'unknown' as label
+    union all
+    select
+        'primary_technology' as segment_dimension,
+        technology as label
+    from technologies
+    union all
+    select
+        'primary_technology' as segment_dimension,
+        'none' as label
+)
+
+select * from labels

@@ -1,0 +1,37 @@
+{%- set dimensions = [
+    'lifecycle_stage', 'rfm_segment', 'abc_tier', 'client_group', 'primary_need', 'primary_technology',
+] -%}
+
+with
+
+snapshot_versions as (
+    select * from {{ ref('contact_segments_snapshot') }}
+),
+
+versions as (
+    select
+        contact_id,
+        cast(dbt_valid_from as date) as changed_at,
+        {% for dimension in dimensions -%}
+            {{ dimension }},
+            lag({{ dimension }}) over (partition by contact_id order by dbt_valid_from asc) as previous_{{ dimension }},
+        {% endfor -%}
+        row_number() over (partition by contact_id order by dbt_valid_from asc) as version_number
+    from snapshot_versions
+),
+
+transitions as (
+    {% for dimension in dimensions %}
+        select
+            contact_id,
+            '{{ dimension }}' as segment_dimension,
+            previous_{{ dimension }} as from_label,
+            {{ dimension }} as to_label,
+            changed_at
+        from versions
+        where version_number > 1 and previous_{{ dimension }} != {{ dimension }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select * from transitions
