@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/segments history --month-ends 6
 	$(BIN)/segments build
 	$(BIN)/segments summary
+	$(BIN)/segments validate
 
 test: install dbt-test lint unit
 
@@ -40,6 +41,7 @@ dbt-test: install
 		--inject-bad-rows --out $(TEST_DIR)
 	$(BIN)/segments load --lenient --database $(TEST_DB) $(TEST_DIR)
 	$(BIN)/segments build --database $(TEST_DB) --as-of-date $(TEST_END_DATE)
+	$(BIN)/segments validate --database $(TEST_DB) --out target/gx
 
 lint: install
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests

@@ -102,11 +102,51 @@ def cmd_history(args: argparse.Namespace) -> None:
          f"({time.perf_counter() - started:.1f} s)")
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from segments.export import export_audience
+    from segments.project import warehouse_path
+
+    started = time.perf_counter()
+    result = export_audience(
+        warehouse_path(args.database),
+        Path(args.out),
+        audience=args.audience,
+        dimension=args.dimension,
+        labels=args.label,
+        fmt=args.format,
+        include_unreachable=args.include_unreachable,
+        hash_emails=args.hash_emails,
+        diff=args.diff,
+        allow_empty=args.allow_empty,
+    )
+    manifest = result.manifest
+    if manifest["diff"]:
+        rows = f"{manifest['diff']['adds']:,} adds and {manifest['diff']['removes']:,} removes"
+    else:
+        rows = f"{manifest['row_count']:,} contacts"
+    _say(f"exported {rows} of {manifest['audience_key']} as of {manifest['as_of_date']} to "
+         f"{result.path} and {result.manifest_path.name} ({time.perf_counter() - started:.1f} s)")
+
+
 def cmd_summary(args: argparse.Namespace) -> None:
     from segments.project import warehouse_path
     from segments.summary import summary
 
     print(summary(warehouse_path(args.database)))
+
+
+def cmd_validate(args: argparse.Namespace) -> None:
+    from segments.project import project_dir, warehouse_path
+    from segments.validate import validate
+
+    warehouse = warehouse_path(args.database)
+    out_dir = Path(args.out) if args.out else project_dir() / "target" / "gx"
+    report = validate(warehouse, out_dir, progress=_say)
+    print(report)
+    if not report.success:
+        raise SegmentsError(
+            f"{len(report.failures)} expectation(s) failed; Data Docs: {report.docs_index}"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,6 +228,58 @@ def _parser() -> argparse.ArgumentParser:
     _add_database(history)
     history.set_defaults(handler=cmd_history)
 
+    export = commands.add_parser(
+        "export",
+        help="write an audience as CSV or Parquet for a marketing platform, with a manifest",
+        description="Write a named audience (--audience) or the contacts whose --dimension label "
+        "is one of --label as FILE (columns email, first_name, last_name, tags; rows by email) "
+        "and FILE.manifest.json (row count, checksum, as_of_date, options). Only contacts "
+        "reachable by email (email present, opted in, not unsubscribed) unless "
+        "--include-unreachable. With --diff only the contacts that entered (add) or left "
+        "(remove) the audience since the previous --diff export, tracked in the warehouse table "
+        "exports.audience_export_state. Nothing is written when the audience is empty.",
+    )
+    selection = export.add_mutually_exclusive_group(required=True)
+    selection.add_argument("--audience", metavar="NAME", help="a named audience (seed audiences)")
+    selection.add_argument(
+        "--dimension",
+        metavar="DIM",
+        help="a segment dimension (lifecycle_stage, rfm_segment, abc_tier, client_group, "
+        "primary_need, primary_technology); select by --label",
+    )
+    export.add_argument(
+        "--label", nargs="+", metavar="L", help="labels of --dimension to select (any of them)"
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="output file (.csv or .parquet)")
+    export.add_argument(
+        "--format", choices=("csv", "parquet"), help="file format (default: from the FILE extension)"
+    )
+    export.add_argument(
+        "--include-unreachable",
+        action="store_true",
+        help="also export contacts not opted in or unsubscribed (never those without an email); "
+        "recorded in the manifest",
+    )
+    export.add_argument(
+        "--hash-emails",
+        action="store_true",
+        help="write email_sha256, first_name_sha256, last_name_sha256 (SHA-256 of the trimmed, "
+        "lower-cased value) instead of clear email and names, for customer-match uploads",
+    )
+    export.add_argument(
+        "--diff",
+        action="store_true",
+        help="only adds and removes since the previous --diff export of the same audience "
+        "(an action column); the first one adds everyone",
+    )
+    export.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="write the file even when the audience has no member (default: refuse)",
+    )
+    _add_database(export)
+    export.set_defaults(handler=cmd_export)
+
     summary = commands.add_parser(
         "summary",
         help="print what the last build produced: reconciliation, quarantine, orders",
@@ -195,6 +287,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_database(summary)
     summary.set_defaults(handler=cmd_summary)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check the built marts with Great Expectations and write HTML Data Docs",
+        description="Validate the marts with Great Expectations suites built from the seeds and "
+        "the dbt vars: keys, score ranges, accepted labels, row counts against dim_contacts and "
+        "the label seeds, and the revenue reconciliation of fct_orders with contact_rfm. Writes "
+        "Data Docs to OUT/data_docs/local_site/index.html; exits 1 if any expectation fails.",
+    )
+    validate.add_argument("--out", help="folder for the Data Docs (default: target/gx in the project)")
+    _add_database(validate)
+    validate.set_defaults(handler=cmd_validate)
     return parser
 
 

@@ -41,6 +41,7 @@ def summary(warehouse: Path) -> str:
         lines += [""] + _quarantine_lines(connection)
         lines += [""] + _order_lines(connection)
         lines += [""] + _segment_lines(connection)
+        lines += [""] + _activation_lines(connection)
     return "\n".join(lines)
 
 
@@ -210,3 +211,51 @@ def _guard_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
             "scores; they stay empty rather than being re-binned"
         )
     return lines or ["RFM eligibility: every check passed; every score has customers"]
+
+
+def _activation_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """RFM segment KPIs, lifecycle movement between the two latest recorded dates, audiences."""
+    kpis = connection.execute(
+        f"""
+        select label, contacts, average_order_value, orders_per_customer, repeat_purchase_rate,
+               clicks_per_email_sent, unsubscribe_rate, avg_days_since_last_order
+        from {_relation(connection, 'segment_kpis')}
+        where segment_dimension = 'rfm_segment' order by revenue_amount desc, label
+        """
+    ).fetchall()
+    lines = _table(
+        "KPIs per RFM segment",
+        ("rfm_segment", "contacts", "avg order", "orders/cust", "repeat", "clicks/email",
+         "unsub", "days since order"),
+        [
+            (label, f"{contacts:,}", "-" if aov is None else f"{aov:,.0f}",
+             "-" if orders is None else f"{orders:.1f}", _percent(repeat), _percent(clicks),
+             _percent(unsub), "-" if days is None else f"{days:.0f}")
+            for label, contacts, aov, orders, repeat, clicks, unsub, days in kpis
+        ],
+    ) + [""]
+    period = connection.execute(
+        f"select min(from_date), min(to_date) from {_relation(connection, 'segment_movement')}"
+    ).fetchone()
+    if period[0] is None:
+        lines.append("Movement: the history holds one date; run `segments history` to see movement")
+    else:
+        moves = connection.execute(
+            f"""
+            select from_label, to_label, contacts, revenue_amount
+            from {_relation(connection, 'segment_movement')}
+            where segment_dimension = 'lifecycle_stage' and from_label != to_label
+            order by contacts desc, from_label, to_label limit 8
+            """
+        ).fetchall()
+        lines += _table(
+            f"Lifecycle movement {period[0]} -> {period[1]} (top moves)",
+            ("from", "to", "contacts", "revenue"),
+            [(source, target, f"{count:,}", f"{revenue:,.0f}") for source, target, count, revenue in moves],
+        )
+    audiences = connection.execute(
+        f"select audience_name, count(*) from {_relation(connection, 'audience_members')} "
+        "group by 1 order by 1"
+    ).fetchall()
+    listed = ", ".join(f"{name} {count:,}" for name, count in audiences) or "none"
+    return lines + ["", f"Audiences (members): {listed}"]

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 
-COMMANDS = ("generate", "load", "build", "summary")
+COMMANDS = ("generate", "load", "build", "history", "export", "summary", "validate")
 
 
 @pytest.mark.parametrize("command", [(), *[(name,) for name in COMMANDS]])

@@ -1,0 +1,578 @@
+"""`segments export`: write an audience as a file marketing platforms import, with a manifest.
+
+An audience is a named audience (main.audience_members, seed audiences) or every contact of
+main.contact_segments whose label on one segment dimension is one of the given labels. The file
+(CSV or Parquet, written by DuckDB's COPY) holds one row per contact:
+
+    email, first_name, last_name, tags
+
+ordered by email, then contact_id. tags are the contact's segment labels as `dimension:label`,
+joined by `;`, in the column order of contact_segments (lifecycle_stage, rfm_segment, abc_tier,
+client_group, primary_need, primary_technology). With hash_emails the clear columns are replaced
+by email_sha256, first_name_sha256 and last_name_sha256: SHA-256 hex of the trimmed, lower-cased
+value (customer-match uploads), rows ordered by the hash; no clear email or name is written.
+
+Only reachable contacts (is_email_reachable: email present, opted in, not unsubscribed) are
+exported unless include_unreachable is given; contacts without an email never are.
+
+Diff mode writes only what changed since the previous diff export of the same audience key, with
+an `action` column (`add` / `remove`); a removal carries only the identifier (email or its hash)
+the destination deletes. What was sent is kept in the warehouse, in
+exports.audience_export_state, replaced in one transaction after the file and its manifest are in
+place. A full export never touches that state. The audience key is the selection plus the
+identifier (email or email_sha256) plus reachable_only / include_unreachable, so a clear and a
+hashed feed of one audience keep separate state. Adds and removes are compared on the identifier
+(what the destination keys on): a contact whose email changed is a remove of the old address and
+an add of the new. Label changes of a contact that stays are not in a diff (a full export
+refreshes tags).
+
+An empty diff (no change) is a valid file, header only, with its manifest. An empty audience is an
+error in both modes (usually a wrong as_of_date or a broken build; in diff mode it would remove
+everyone from the destination) unless allow_empty is given.
+
+Nothing is half-written: the file and the manifest are written to temporary files in the target
+folder and moved into place with os.replace; every problem a user can cause is a SegmentsError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from segments.errors import SegmentsError
+
+STATE_SCHEMA = "exports"
+STATE_TABLE = f"{STATE_SCHEMA}.audience_export_state"
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+RELATIONS = {  # table -> the schema dbt builds it in (looked up elsewhere if the profile differs)
+    "contact_segments": "main",
+    "audience_members": "main",
+    "segment_labels": "main",
+    "audiences": "main_seeds",
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What export_audience wrote."""
+
+    path: Path
+    manifest_path: Path
+    manifest: dict
+
+    @property
+    def row_count(self) -> int:
+        return int(self.manifest["row_count"])
+
+
+def manifest_path_for(out: Path) -> Path:
+    """<FILE>.manifest.json next to the export."""
+    return out.with_name(out.name + ".manifest.json")
+
+
+def export_audience(
+    warehouse: Path,
+    out: Path,
+    *,
+    audience: str | None = None,
+    dimension: str | None = None,
+    labels: Sequence[str] | None = None,
+    fmt: str | None = None,
+    include_unreachable: bool = False,
+    hash_emails: bool = False,
+    diff: bool = False,
+    allow_empty: bool = False,
+) -> ExportResult:
+    """Write the audience to `out` (and `out`.manifest.json); see the module docstring."""
+    out = Path(out).absolute()
+    if (audience is None) == (dimension is None):
+        raise SegmentsError(
+            "give exactly one selection: an audience name, or a dimension with labels (not both)"
+        )
+    if dimension is not None and not labels:
+        raise SegmentsError(f"give at least one label for dimension {dimension}")
+    if dimension is None and labels:
+        raise SegmentsError("labels select within a dimension: give the dimension too")
+    _check_target(out)
+    fmt = _format(out, fmt)
+    if not Path(warehouse).is_file():
+        raise SegmentsError(
+            f"{warehouse}: no warehouse yet: run `segments load` and `segments build`"
+        )
+    try:
+        connection = duckdb.connect(str(warehouse))
+    except duckdb.Error as error:
+        message = _first_line(error)
+        raise SegmentsError(f"{warehouse}: cannot open the warehouse: {message}") from None
+    with connection:
+        try:
+            return _export(
+                connection, out, fmt, audience, dimension, sorted(set(labels or [])),
+                include_unreachable, hash_emails, diff, allow_empty,
+            )
+        except duckdb.Error as error:
+            raise SegmentsError(f"{warehouse}: export failed: {_first_line(error)}") from None
+
+
+def _export(
+    connection: duckdb.DuckDBPyConnection,
+    out: Path,
+    fmt: str,
+    audience: str | None,
+    dimension: str | None,
+    labels: list[str],
+    include_unreachable: bool,
+    hash_emails: bool,
+    diff: bool,
+    allow_empty: bool,
+) -> ExportResult:
+    relations = {name: _relation(connection, name, schema) for name, schema in RELATIONS.items()}
+    segments = relations["contact_segments"]
+    dimensions = _dimensions(connection, relations)
+    if audience is not None:
+        description, reachable_only = _check_audience(connection, relations, audience)
+        selection = {
+            "type": "named",
+            "name": audience,
+            "description": description,
+            # audience_members already keeps only reachable members of such an audience, so
+            # include_unreachable cannot add any to it
+            "reachable_only_by_definition": reachable_only,
+        }
+        members = (
+            f"select contact_id from {relations['audience_members']} where audience_name = ?"
+        )
+        member_parameters: list = [audience]
+        selection_key = f"audience={audience}"
+    else:
+        _check_labels(connection, relations, dimensions, dimension, labels)
+        selection = {"type": "dimension", "dimension": dimension, "labels": labels}
+        members = f"select contact_id from {segments} where list_contains(?, {_quote(dimension)})"
+        member_parameters = [labels]
+        selection_key = f"{dimension}={','.join(labels)}"
+
+    identifier = "email_sha256" if hash_emails else "email"
+    reachability = "include_unreachable" if include_unreachable else "reachable_only"
+    audience_key = f"{selection_key}|{identifier}|{reachability}"
+    tags = "concat_ws(';', " + ", ".join(
+        f"{_literal(name + ':')} || {_quote(name)}" for name in dimensions
+    ) + ")"
+    if hash_emails:
+        identifier_sql = "sha256(lower(trim(email)))"
+        names = ("first_name_sha256", "last_name_sha256")
+        names_sql = (
+            "sha256(lower(trim(first_name))) as first_name_sha256, "
+            "sha256(lower(trim(last_name))) as last_name_sha256"
+        )
+    else:
+        identifier_sql = "email"
+        names = ("first_name", "last_name")
+        names_sql = "first_name, last_name"
+    data_columns = (*names, "tags")
+
+    # What is exported is materialised once: the file and the state both come from this table.
+    connection.execute(
+        f"""
+        create or replace temp table _export_selected as
+        select * from {segments}
+        where contact_id in ({members})
+        """,
+        member_parameters,
+    )
+    connection.execute(
+        f"""
+        create or replace temp table _export_current as
+        select contact_id, {identifier_sql} as identifier, {names_sql}, {tags} as tags, as_of_date
+        from _export_selected
+        where nullif(trim(email), '') is not null
+          and (is_email_reachable or ?)
+        """,
+        [include_unreachable],
+    )
+    selected, without_email, unreachable, current, as_of_date = connection.execute(
+        """
+        select
+            count(*),
+            count(*) filter (where nullif(trim(email), '') is null),
+            count(*) filter (where nullif(trim(email), '') is not null and not is_email_reachable),
+            (select count(*) from _export_current),
+            max(as_of_date)
+        from _export_selected
+        """
+    ).fetchone()
+    if as_of_date is None:
+        as_of_date = connection.execute(f"select max(as_of_date) from {segments}").fetchone()[0]
+    name = audience if audience is not None else f"{dimension} in ({', '.join(labels)})"
+    if current == 0 and not allow_empty:
+        raise SegmentsError(
+            f"audience {name} as of {as_of_date} is empty: "
+            + _empty_reason(selected, without_email, unreachable, include_unreachable)
+            + "; nothing written (--allow-empty writes it anyway)"
+        )
+
+    columns: tuple[str, ...] = (identifier, *data_columns)
+    diff_info = None
+    if diff:
+        previous = _previous_state(connection, audience_key)
+        adds, removes = _materialise_diff(connection, data_columns)
+        columns = ("action", *columns)
+        query = (
+            f"select action, identifier as {identifier}, {', '.join(data_columns)} "
+            "from _export_rows order by action, identifier, contact_id"
+        )
+        diff_info = {
+            "baseline": "none: first diff export, every member is an add" if previous is None
+            else "the previous diff export of this audience_key",
+            "previous_as_of_date": None if previous is None else str(previous[0]),
+            "previous_exported_at": None if previous is None else _iso(previous[1]),
+            "adds": adds,
+            "removes": removes,
+        }
+    else:
+        query = (
+            f"select identifier as {identifier}, {', '.join(data_columns)} "
+            "from _export_current order by identifier, contact_id"
+        )
+
+    manifest_base = {
+        "file": out.name,
+        "format": fmt,
+        "audience": selection,
+        "audience_key": audience_key,
+        "as_of_date": str(as_of_date),
+        "row_count": None,
+        "sha256": None,
+        "columns": list(columns),
+        "options": {
+            "reachable_only": not include_unreachable,
+            "include_unreachable_override": include_unreachable,
+            "hashed": hash_emails,
+            "hash": "sha256 hex of lower(trim(value))" if hash_emails else None,
+            "diff": diff,
+        },
+        "counts": {
+            "selected_contacts": selected,
+            "skipped_without_email": without_email,
+            "skipped_unreachable": 0 if include_unreachable else unreachable,
+            "exported_contacts": current,
+        },
+        "diff": diff_info,
+    }
+    written_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    manifest = _write_files(connection, out, fmt, query, manifest_base, written_at)
+    manifest_path = manifest_path_for(out)
+    if diff:
+        try:
+            _replace_state(connection, audience_key, written_at)
+        except duckdb.Error as error:
+            out.unlink(missing_ok=True)
+            manifest_path.unlink(missing_ok=True)
+            raise SegmentsError(
+                f"{STATE_TABLE}: cannot record the export (file removed): {_first_line(error)}"
+            ) from None
+    return ExportResult(out, manifest_path, manifest)
+
+
+def _empty_reason(selected: int, without_email: int, unreachable: int, overridden: bool) -> str:
+    if not selected:
+        return "no contact is a member"
+    if overridden:
+        return f"none of its {selected:,} contacts has an email"
+    return (
+        f"none of its {selected:,} contacts is reachable by email ({without_email:,} without "
+        f"email, {unreachable:,} not opted in or unsubscribed)"
+    )
+
+
+def _write_files(
+    connection: duckdb.DuckDBPyConnection,
+    out: Path,
+    fmt: str,
+    query: str,
+    manifest: dict,
+    written_at: dt.datetime,
+) -> dict:
+    """COPY the query to a temporary file, write the manifest to another, then move both into
+    place; on any failure remove whatever was created."""
+    manifest_path = manifest_path_for(out)
+    temporary: list[Path] = []
+    try:
+        data_tmp = _temporary(out, temporary)
+        copy_options = "format csv, header true" if fmt == "csv" else "format parquet"
+        try:
+            row_count = connection.execute(
+                f"copy ({query}) to {_literal(str(data_tmp))} ({copy_options})"
+            ).fetchone()[0]
+        except duckdb.Error as error:
+            raise SegmentsError(f"{out}: cannot write the export: {_first_line(error)}") from None
+        manifest = {
+            **manifest,
+            "row_count": int(row_count),
+            "sha256": _sha256(data_tmp),
+            "written_at": _iso(written_at),
+        }
+        manifest_tmp = _temporary(manifest_path, temporary)
+        manifest_tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        os.replace(data_tmp, out)
+        temporary.remove(data_tmp)
+        try:
+            os.replace(manifest_tmp, manifest_path)
+        except OSError:
+            out.unlink(missing_ok=True)  # never a file without its own manifest
+            raise
+        temporary.remove(manifest_tmp)
+    except OSError as error:
+        raise SegmentsError(f"{out}: cannot write the export: {error.strerror or error}") from None
+    finally:
+        for path in temporary:
+            path.unlink(missing_ok=True)
+    return manifest
+
+
+def _materialise_diff(
+    connection: duckdb.DuckDBPyConnection, data_columns: tuple[str, ...]
+) -> tuple[int, int]:
+    """_export_rows: the adds (members whose identifier was not sent last time) and the removes
+    (identifiers sent last time that no member carries now), compared on the identifier the
+    destination keys on, so a changed email is a remove of the old one and an add of the new.
+    A remove carries the identifier only. Returns (adds, removes)."""
+    nulls = ", ".join(f"cast(null as varchar) as {name}" for name in data_columns)
+    connection.execute(
+        f"""
+        create or replace temp table _export_rows as
+        select 'add' as action, contact_id, identifier, {', '.join(data_columns)}
+        from _export_current as current_members
+        where not exists (
+            select 1 from _export_previous as previous
+            where previous.identifier = current_members.identifier
+        )
+        union all
+        select 'remove' as action, min(contact_id) as contact_id, identifier, {nulls}
+        from _export_previous as previous
+        where not exists (
+            select 1 from _export_current as current_members
+            where current_members.identifier = previous.identifier
+        )
+        group by identifier
+        """
+    )
+    adds, removes = connection.execute(
+        "select count(*) filter (where action = 'add'), count(*) filter (where action = 'remove') "
+        "from _export_rows"
+    ).fetchone()
+    return int(adds), int(removes)
+
+
+def _previous_state(connection: duckdb.DuckDBPyConnection, audience_key: str) -> tuple | None:
+    """Load the rows of the previous diff export into _export_previous; its (as_of_date,
+    exported_at), or None when this key was never exported in diff mode."""
+    exists = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        STATE_TABLE.split("."),
+    ).fetchone()[0]
+    if exists:
+        connection.execute(
+            f"""
+            create or replace temp table _export_previous as
+            select contact_id, identifier, exported_as_of_date, exported_at
+            from {STATE_TABLE} where audience_key = ?
+            """,
+            [audience_key],
+        )
+    else:
+        connection.execute(
+            """
+            create or replace temp table _export_previous (
+                contact_id varchar, identifier varchar, exported_as_of_date date,
+                exported_at timestamp
+            )
+            """
+        )
+    return connection.execute(
+        "select max(exported_as_of_date), max(exported_at) from _export_previous "
+        "having count(*) > 0"
+    ).fetchone()
+
+
+def _replace_state(
+    connection: duckdb.DuckDBPyConnection, audience_key: str, written_at: dt.datetime
+) -> None:
+    """Replace the key's state rows with what was just exported, in one transaction."""
+    connection.execute("begin transaction")
+    try:
+        connection.execute(f"create schema if not exists {STATE_SCHEMA}")
+        connection.execute(
+            f"""
+            create table if not exists {STATE_TABLE} (
+                audience_key varchar not null,
+                contact_id varchar not null,
+                identifier varchar not null,
+                exported_as_of_date date not null,
+                exported_at timestamp not null
+            )
+            """
+        )
+        connection.execute(f"delete from {STATE_TABLE} where audience_key = ?", [audience_key])
+        connection.execute(
+            f"""
+            insert into {STATE_TABLE}
+            select ?, contact_id, identifier, as_of_date, ? from _export_current
+            """,
+            [audience_key, written_at.replace(tzinfo=None)],
+        )
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+
+
+def _relation(connection: duckdb.DuckDBPyConnection, table: str, schema: str) -> str:
+    found = connection.execute(
+        "select table_schema from information_schema.tables where table_name = ? "
+        "and table_catalog = current_database() order by table_schema <> ?, table_schema limit 1",
+        [table, schema],
+    ).fetchone()
+    if found is None:
+        raise SegmentsError(f"{table} is not in the warehouse yet: run `segments build` first")
+    return f"{_quote(found[0])}.{_quote(table)}"
+
+
+def _dimensions(connection: duckdb.DuckDBPyConnection, relations: dict[str, str]) -> list[str]:
+    """The segment dimensions: label columns of contact_segments that segment_labels lists, in the
+    column order of contact_segments (the fixed order of the tags)."""
+    schema, table = (part.strip('"') for part in relations["contact_segments"].split(".", 1))
+    rows = connection.execute(
+        f"""
+        select columns.column_name
+        from information_schema.columns as columns
+        where columns.table_schema = ? and columns.table_name = ?
+          and columns.column_name in (
+              select distinct segment_dimension from {relations['segment_labels']}
+          )
+        order by columns.ordinal_position
+        """,
+        [schema, table],
+    ).fetchall()
+    if not rows:
+        raise SegmentsError("segment_labels lists no dimension: run `segments build` first")
+    return [row[0] for row in rows]
+
+
+def _check_audience(
+    connection: duckdb.DuckDBPyConnection, relations: dict[str, str], audience: str
+) -> tuple[str, bool]:
+    """The audience's (description, reachable_only) from the seed audiences."""
+    known = {
+        name: (description, bool(reachable_only))
+        for name, description, reachable_only in connection.execute(
+            f"select audience_name, description, reachable_only from {relations['audiences']} "
+            "order by 1"
+        ).fetchall()
+    }
+    if audience not in known:
+        raise SegmentsError(
+            f"unknown audience {audience!r}; known audiences: {', '.join(known) or 'none'}"
+        )
+    return known[audience]
+
+
+def _check_labels(
+    connection: duckdb.DuckDBPyConnection,
+    relations: dict[str, str],
+    dimensions: list[str],
+    dimension: str,
+    labels: list[str],
+) -> None:
+    if dimension not in dimensions:
+        raise SegmentsError(
+            f"unknown dimension {dimension!r}; valid dimensions: {', '.join(dimensions)}"
+        )
+    valid = [row[0] for row in connection.execute(
+        f"select label from {relations['segment_labels']} where segment_dimension = ? order by 1",
+        [dimension],
+    ).fetchall()]
+    unknown = [label for label in labels if label not in valid]
+    if unknown:
+        raise SegmentsError(
+            f"unknown {dimension} label(s) {', '.join(map(repr, unknown))}; "
+            f"valid labels: {', '.join(valid)}"
+        )
+
+
+def _format(out: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in ("csv", "parquet"):
+            raise SegmentsError(f"unknown format {fmt!r}: csv or parquet")
+        return fmt
+    found = FORMATS.get(out.suffix.lower())
+    if found is None:
+        raise SegmentsError(f"{out.name}: cannot tell the format from the extension: give --format")
+    return found
+
+
+def _check_target(out: Path) -> None:
+    folder = out.parent
+    if not folder.exists():
+        raise SegmentsError(f"{folder}: the output folder does not exist")
+    if not folder.is_dir():
+        raise SegmentsError(f"{folder}: is not a folder")
+    if out.is_dir():
+        raise SegmentsError(f"{out}: is a folder, give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SegmentsError(f"{folder}: the output folder is not writable")
+
+
+def _temporary(target: Path, created: list[Path]) -> Path:
+    """An empty temporary file next to target (same file system, so os.replace is atomic)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    path = Path(name)
+    created.append(path)
+    os.chmod(path, 0o666 & ~_umask())  # mkstemp makes it private; the export is an ordinary file
+    return path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _reader(fmt: str, path: Path) -> str:
+    if fmt == "csv":
+        return f"read_csv({_literal(str(path))}, header = true, all_varchar = true)"
+    return f"read_parquet({_literal(str(path))})"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _iso(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
