@@ -44,6 +44,7 @@ dbt-test: install
 	$(BIN)/segments validate --database $(TEST_DB) --out target/gx
 
 lint: install
+	$(BIN)/ruff check src tests/python
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests
 
 unit: install

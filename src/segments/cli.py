@@ -45,7 +45,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
             contacts=args.contacts,
             seed=args.seed,
             out_dir=Path(args.out),
-            end_date=args.end_date or dt.datetime.now(dt.timezone.utc).date(),
+            end_date=args.end_date or dt.datetime.now(dt.UTC).date(),
             fmt=args.format,
             inject_bad_rows=args.inject_bad_rows,
             progress=_say,
@@ -78,7 +78,7 @@ def cmd_build(args: argparse.Namespace) -> None:
         command += ["--select", *args.select]
     if args.full_refresh:
         command.append("--full-refresh")
-    as_of = args.as_of_date or dt.datetime.now(dt.timezone.utc).date()
+    as_of = args.as_of_date or dt.datetime.now(dt.UTC).date()
     latest = latest_recorded_date(warehouse)
     if latest is not None and as_of < latest:
         _say(f"note: the segment history already runs to {latest}; segments as of {as_of} "
@@ -92,7 +92,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     from segments.project import warehouse_path
 
     warehouse = warehouse_path(args.database)
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     dates = list(args.dates or []) + (month_ends(args.month_ends, today) if args.month_ends else [])
     if not dates:
         raise SegmentsError("give --dates or --month-ends")

@@ -266,7 +266,7 @@ def _export(
         },
         "diff": diff_info,
     }
-    written_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    written_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     manifest = _write_files(connection, out, fmt, query, manifest_base, written_at)
     manifest_path = manifest_path_for(out)
     if diff:
@@ -562,8 +562,8 @@ def _sha256(path: Path) -> str:
 
 def _iso(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _quote(identifier: str) -> str:

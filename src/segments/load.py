@@ -87,7 +87,7 @@ def _read_source_sql(path: Path) -> tuple[str, list[str]]:
             described = duckdb.sql(f"describe select * from read_parquet({_literal(str(path))})")
             names = [row[0] for row in described.fetchall()]
         except duckdb.Error as error:
-            raise SegmentsError(f"{path.name}: not a readable Parquet file ({_first_line(error)})")
+            raise SegmentsError(f"{path.name}: not a readable Parquet file ({_first_line(error)})") from None
         casts = ", ".join(f"cast({_quote(n)} as varchar) as c{i}" for i, n in enumerate(names))
         return f"select {casts} from read_parquet({_literal(str(path))})", names
     names, delimiter = _csv_header(path)
@@ -258,7 +258,7 @@ def _replace_raw_tables(
     try:
         connection.execute(f"attach {_literal(str(warehouse))} as warehouse")
     except duckdb.Error as error:
-        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({_first_line(error)})")
+        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({_first_line(error)})") from None
     counts: dict[str, int] = {}
     connection.execute("begin transaction")
     try:
@@ -280,7 +280,7 @@ def _replace_raw_tables(
         connection.execute("commit")
     except duckdb.Error as error:
         connection.execute("rollback")
-        raise SegmentsError(f"{warehouse}: load rolled back ({_first_line(error)})")
+        raise SegmentsError(f"{warehouse}: load rolled back ({_first_line(error)})") from None
     finally:
         connection.close()
     for name, rows in counts.items():

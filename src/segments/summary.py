@@ -102,17 +102,17 @@ def _order_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
     """A table under a title: numbers right-aligned, text left-aligned, two spaces between."""
     cells = [tuple(str(cell) for cell in row) for row in rows]
-    widths = [max(len(cell) for cell in column) for column in zip(header, *cells)]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *cells, strict=True)]
     numeric = [
         all(cell.replace(",", "").replace(".", "").rstrip("%").lstrip("-").isdigit() or cell in ("", "-")
             for cell in column)
-        for column in zip(*cells)
+        for column in zip(*cells, strict=True)
     ] if cells else [False] * len(header)
 
     def line(row: tuple[str, ...]) -> str:
         return "  " + "  ".join(
             cell.rjust(width) if is_number else cell.ljust(width)
-            for cell, width, is_number in zip(row, widths, numeric)
+            for cell, width, is_number in zip(row, widths, numeric, strict=True)
         ).rstrip()
 
     return [title, line(tuple(header)), *(line(row) for row in cells)]

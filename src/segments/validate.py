@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -478,7 +479,7 @@ def _run_checkpoints(suites: list[_Suite], out_dir: Path, say: Callable[[str], N
         raise SegmentsError(f"{site_dir}: cannot write Data Docs: {error}") from None
     context = _context(site_dir)
     source = context.data_sources.add_pandas("warehouse")
-    run_id = RunIdentifier(run_name="segments_validate", run_time=dt.datetime.now(dt.timezone.utc))
+    run_id = RunIdentifier(run_name="segments_validate", run_time=dt.datetime.now(dt.UTC))
     results: list[SuiteResult] = []
     failures: list[Failure] = []
     for spec in suites:

@@ -63,3 +63,30 @@ def raw_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
             table: sorted(connection.execute(f"select * from raw.{table}").fetchall(), key=repr)
             for table in ("contacts", "orders", "interactions")
         }
+
+
+CLEAN_END_DATE = "2026-06-30"
+
+
+@pytest.fixture(scope="session")
+def clean_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of 800 generated contacts without bad rows, shared by the export and validation
+    tests (never modified: tests that change it work on a copy). The write-ahead log is flushed so
+    that copies of the file are complete."""
+    folder = tmp_path_factory.mktemp("clean")
+    data, warehouse = folder / "data", folder / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+        assert run_cli("generate", "--contacts", "800", "--seed", "3", "--end-date",
+                       CLEAN_END_DATE, "--out", str(data)) == 0
+        assert run_cli("load", str(data)) == 0
+        assert run_cli("build", "--as-of-date", CLEAN_END_DATE) == 0
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("checkpoint")
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import run_cli
+
 from segments.errors import SegmentsError
 from segments.runner import run_dbt
 
@@ -34,12 +34,6 @@ def built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     assert run_cli("build", "--as-of-date", END_DATE) == 0
     injected = json.loads((data / "_injected_bad_rows.json").read_text())
     return {"warehouse": warehouse, "injected": injected, "data": data}
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 def _reasons(warehouse: Path, model: str) -> dict[str, int]:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 COMMANDS = ("generate", "load", "build", "history", "export", "summary", "validate")

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import run_cli
+
 from segments.errors import SegmentsError
 from segments.export import STATE_TABLE, export_audience, manifest_path_for
 
@@ -26,24 +26,10 @@ DIMENSIONS = (
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> Path:
-    """One build of 800 generated contacts, shared (read-only) by the tests of this module."""
-    folder = tmp_path_factory.mktemp("export")
-    data, warehouse = folder / "data", folder / "warehouse.duckdb"
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
-    assert run_cli("generate", "--contacts", "800", "--seed", "3", "--end-date", END_DATE,
-                   "--out", str(data)) == 0
-    assert run_cli("load", str(data)) == 0
-    assert run_cli("build", "--as-of-date", END_DATE) == 0
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("checkpoint")  # flush the write-ahead log so copies are complete
-    return warehouse
+def built(clean_build: Path, monkeypatch_module) -> Path:
+    """The session's clean build; CLI calls of this module default to it."""
+    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
+    return clean_build
 
 
 @pytest.fixture
@@ -88,7 +74,7 @@ def _contacts(warehouse: Path, where: str = "true", parameters: list | None = No
         f"where email is not null and ({where})",
         parameters,
     )
-    return {row[1]: dict(zip(columns, row)) for row in rows}
+    return {row[1]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
 def _tags(contact: dict) -> str:

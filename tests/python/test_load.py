@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import GOOD_ORDERS, raw_snapshot, run_cli, write_csv
+
 from segments.contract import ORDERS
 
 

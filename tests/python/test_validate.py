@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_cli
 from segments.errors import SegmentsError
 from segments.validate import NOT_BUILT, ValidationReport, validate
 
@@ -21,22 +20,10 @@ SUITES = (
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> Path:
-    """One build of 800 generated contacts, shared by the tests of this module (never modified)."""
-    folder = tmp_path_factory.mktemp("validate")
-    data, warehouse = folder / "data", folder / "warehouse.duckdb"
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
-    assert run_cli("generate", "--contacts", "800", "--seed", "5", "--end-date", END_DATE,
-                   "--out", str(data)) == 0
-    assert run_cli("load", str(data)) == 0
-    assert run_cli("build", "--as-of-date", END_DATE) == 0
-    return warehouse
+def built(clean_build: Path, monkeypatch_module) -> Path:
+    """The session's clean build; CLI calls of this module default to it."""
+    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
+    return clean_build
 
 
 @pytest.fixture(scope="module")
