@@ -141,7 +141,7 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
     warehouse = warehouse_path(args.database)
     out_dir = Path(args.out) if args.out else project_dir() / "target" / "gx"
-    report = validate(warehouse, out_dir, progress=_say)
+    report = validate(warehouse, out_dir)
     print(report)
     if not report.success:
         raise SegmentsError(
