@@ -31,6 +31,7 @@ demo: install
 	$(BIN)/segments build
 	$(BIN)/segments summary
 	$(BIN)/segments validate
+	$(BIN)/segments report --out target/segments_report.html
 
 test: install dbt-test lint unit
 

@@ -135,6 +135,16 @@ def cmd_summary(args: argparse.Namespace) -> None:
     print(summary(warehouse_path(args.database)))
 
 
+def cmd_report(args: argparse.Namespace) -> None:
+    from segments.project import project_dir, warehouse_path
+    from segments.report import build_report
+
+    out = Path(args.out) if args.out else project_dir() / "target" / "segments_report.html"
+    result = build_report(warehouse_path(args.database), out)
+    _say(f"report as of {result['as_of_date']}: {result['bytes'] / 1e6:.1f} MB in {result['seconds']:.1f} s")
+    print(f"report written to {out.resolve()}")
+
+
 def cmd_validate(args: argparse.Namespace) -> None:
     from segments.project import project_dir, warehouse_path
     from segments.validate import validate
@@ -287,6 +297,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_database(summary)
     summary.set_defaults(handler=cmd_summary)
+
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report of the segments, with charts",
+        description="Write one HTML file (no network needed to open it: charts are inline SVG) "
+        "with the RFM grid and segments, the ABC Pareto curve, lifecycle stages, the Abell "
+        "matrix and its top opportunities, the latest segment movement and a sortable KPI "
+        "table. Everything is aggregated in the warehouse.",
+    )
+    report.add_argument("--out", help="HTML file to write (default: target/segments_report.html)")
+    _add_database(report)
+    report.set_defaults(handler=cmd_report)
 
     validate = commands.add_parser(
         "validate",

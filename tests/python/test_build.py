@@ -261,6 +261,13 @@ def test_history_records_movement_between_dates(built: dict, tmp_path: Path) -> 
     assert transitions[2] == dt.date(2026, 12, 31)
     # six months without new orders after the data ends: customers lapse
     assert lapsed_moves > 0
+    # with two dates of history, the report draws the migration matrix
+    from segments.report import build_report
+
+    out = tmp_path / "report.html"
+    build_report(warehouse, out)
+    movement = out.read_text().split('<section id="movement">')[1].split("</section>")[0]
+    assert "<svg" in movement and "2026-09-30" in movement and "2026-12-31" in movement
 
 
 def test_contract_rejects_a_changed_column_type(built: dict, tmp_path: Path) -> None:

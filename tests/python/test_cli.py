@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("generate", "load", "build", "history", "export", "summary", "validate")
+COMMANDS = ("generate", "load", "build", "history", "export", "summary", "validate", "report")
 
 
 @pytest.mark.parametrize("command", [(), *[(name,) for name in COMMANDS]])

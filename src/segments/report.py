@@ -1,0 +1,415 @@
+"""`segments report`: one self-contained HTML page that shows the segments at a glance.
+
+Every number is aggregated in the warehouse (DuckDB SQL over the marts); Python only receives a few
+hundred rows and lays them out. Charts are Vega-Lite specs built with Altair and rendered to inline
+SVG by vl-convert, so the page needs no script and no network to draw; the only script is a small
+table sorter for the KPI table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import altair as alt
+import duckdb
+import vl_convert
+
+from segments.errors import SegmentsError
+from segments.summary import _relation
+
+PARETO_POINTS = 200
+PALETTE = "blues"
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _svg(chart: alt.TopLevelMixin) -> str:
+    """The chart rendered to an inline SVG string (no JavaScript needed to display it)."""
+    return vl_convert.vegalite_to_svg(chart.to_json())
+
+
+def _figure(chart: alt.TopLevelMixin, caption: str) -> str:
+    return f'<figure class="chart">{_svg(chart)}<figcaption>{_esc(caption)}</figcaption></figure>'
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], table_id: str = "",
+           numeric: Sequence[bool] | None = None) -> str:
+    numeric = numeric or [False] * len(headers)
+    head = "".join(
+        f'<th data-numeric="{str(n).lower()}">{_esc(h)}</th>' for h, n in zip(headers, numeric, strict=True)
+    )
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="{"num" if n else ""}" data-value="{_esc(v if not isinstance(v, tuple) else v[1])}">'
+            f"{_esc(v if not isinstance(v, tuple) else v[0])}</td>"
+            for v, n in zip(row, numeric, strict=True)
+        ) + "</tr>"
+        for row in rows
+    )
+    identifier = f' id="{table_id}"' if table_id else ""
+    return f"<table{identifier}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _pct(value: float | None) -> tuple[str, float | str]:
+    return ("-", "") if value is None else (f"{100 * value:.1f} %", value)
+
+
+def _num(value: float | None, digits: int = 0) -> tuple[str, float | str]:
+    return ("-", "") if value is None else (f"{value:,.{digits}f}", value)
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _jsonable(rows: list[dict]) -> list[dict]:
+    """Rows with dates, decimals and big integers turned into plain JSON values for Vega-Lite."""
+    def convert(value: object) -> object:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if value is None or isinstance(value, (str, bool, int, float)):
+            return value
+        return float(value)
+    return [{key: convert(value) for key, value in row.items()} for row in rows]
+
+
+def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    segments = _relation(connection, "contact_segments")
+    as_of, contacts, customers = connection.execute(
+        f"select max(as_of_date), count(*), sum(case when frequency > 0 then 1 else 0 end) from {segments}"
+    ).fetchone()
+    orders, revenue = connection.execute(
+        f"select count(*), sum(revenue_amount) from {_relation(connection, 'fct_orders')}"
+    ).fetchone()
+    volumes = []
+    for source, staged, quarantined in (
+        ("contacts", "stg_contacts", "quarantine_contacts"),
+        ("orders", "stg_order_lines", "quarantine_order_lines"),
+        ("interactions", "stg_interactions", "quarantine_interactions"),
+    ):
+        raw = connection.execute(f"select count(*) from {_relation(connection, source)}").fetchone()[0]
+        valid = connection.execute(f"select count(*) from {_relation(connection, staged)}").fetchone()[0]
+        bad = connection.execute(f"select count(*) from {_relation(connection, quarantined)}").fetchone()[0]
+        volumes.append((source, _num(raw), _num(valid), _num(bad)))
+    cards = "".join(
+        f'<div class="card"><span class="value">{_esc(value)}</span><span class="label">{_esc(label)}</span></div>'
+        for label, value in (
+            ("as of", as_of), ("contacts", f"{contacts:,}"), ("customers", f"{customers:,}"),
+            ("orders", f"{orders:,}"), ("revenue (reporting currency)", f"{float(revenue or 0):,.0f}"),
+        )
+    )
+    body = (
+        f'<div class="cards">{cards}</div>'
+        "<h3>Data volumes and quarantine</h3>"
+        + _table(("raw table", "raw rows", "staged", "quarantined"), volumes,
+                 numeric=(False, True, True, True))
+    )
+    return str(as_of), body
+
+
+def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
+    rfm = _relation(connection, "contact_rfm")
+    cells = _jsonable(_rows(connection, f"""
+        select r_score, f_score, count(*) as customers, sum(monetary) as revenue
+        from {rfm} group by 1, 2 order by 1, 2
+    """))
+    base = alt.Chart(alt.Data(values=cells)).encode(
+        x=alt.X("f_score:O", title="frequency score (F)"),
+        y=alt.Y("r_score:O", title="recency score (R)", sort="descending"),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("customers:Q", scale=alt.Scale(scheme=PALETTE), title="customers"),
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("customers:Q", format=","),
+        color=alt.value("#222"),
+    )
+    revenue = base.mark_rect().encode(
+        color=alt.Color("revenue:Q", scale=alt.Scale(scheme="greens"), title="revenue"),
+    )
+    revenue_text = base.mark_text(fontSize=10).encode(text=alt.Text("revenue:Q", format=",.0f"),
+                                                      color=alt.value("#222"))
+    charts = alt.hconcat(
+        (heat + text).properties(width=260, height=220, title="Customers per R x F cell"),
+        (revenue + revenue_text).properties(width=260, height=220, title="Revenue per R x F cell"),
+    ).resolve_scale(color="independent")
+    segments = _rows(connection, f"""
+        with sized as (
+            select rfm_segment, count(*) as customers, sum(monetary) as revenue from {rfm} group by 1
+        )
+        select sized.rfm_segment, sized.customers,
+               sized.customers * 1.0 / sum(sized.customers) over () as customer_share,
+               sized.revenue / nullif(sum(sized.revenue) over (), 0) as revenue_share,
+               map.description, map.recommended_action
+        from sized
+        left join {_relation(connection, 'rfm_segments')} as map using (rfm_segment)
+        order by map.segment_order
+    """)
+    table = _table(
+        ("segment", "customers", "share", "revenue share", "who they are", "recommended action"),
+        [(row["rfm_segment"], _num(row["customers"]), _pct(row["customer_share"]),
+          _pct(row["revenue_share"]), row["description"], row["recommended_action"]) for row in segments],
+        numeric=(False, True, True, True, False, False),
+    )
+    return _figure(charts, "R x F grid: customers and revenue per cell (M is not shown).") + table
+
+
+def _abc(connection: duckdb.DuckDBPyConnection) -> str:
+    abc = _relation(connection, "contact_abc")
+    points = _jsonable(_rows(connection, f"""
+        with ranked as (
+            select monetary, abc_tier,
+                   row_number() over (order by monetary desc, contact_id) as position,
+                   count(*) over () as customers,
+                   sum(monetary) over (order by monetary desc, contact_id) / nullif(sum(monetary) over (), 0)
+                       as cumulative_revenue_share
+            from {abc}
+        ),
+        sampled as (
+            select position * 1.0 / customers as cumulative_customer_share, cumulative_revenue_share, abc_tier,
+                   ntile({PARETO_POINTS}) over (order by position) as bucket, position, customers
+            from ranked
+        )
+        select max(cumulative_customer_share) as cumulative_customer_share,
+               max(cumulative_revenue_share) as cumulative_revenue_share, min(abc_tier) as abc_tier
+        from sampled group by bucket order by 1
+    """))
+    points = [{"cumulative_customer_share": 0.0, "cumulative_revenue_share": 0.0, "abc_tier": "A"}] + points
+    tiers = _rows(connection, f"""
+        select abc_tier, count(*) as customers, count(*) * 1.0 / sum(count(*)) over () as customer_share,
+               sum(monetary) / nullif(sum(sum(monetary)) over (), 0) as revenue_share
+        from {abc} group by 1 order by 1
+    """)
+    cutoffs = [
+        {"cutoff": value, "label": f"{int(round(100 * value))} % of revenue"} for value in _abc_cutoffs(connection)
+    ]
+    curve = alt.Chart(alt.Data(values=points)).mark_line(color="#1f5fa8").encode(
+        x=alt.X("cumulative_customer_share:Q", title="cumulative share of customers", axis=alt.Axis(format="%")),
+        y=alt.Y("cumulative_revenue_share:Q", title="cumulative share of revenue", axis=alt.Axis(format="%")),
+    )
+    rules = alt.Chart(alt.Data(values=cutoffs)).mark_rule(strokeDash=[4, 4], color="#c0392b").encode(
+        y="cutoff:Q")
+    labels = alt.Chart(alt.Data(values=cutoffs)).mark_text(align="left", dx=4, dy=-6, color="#c0392b").encode(
+        y="cutoff:Q", x=alt.value(0), text="label:N")
+    chart = (curve + rules + labels).properties(width=520, height=300, title="Pareto curve of revenue")
+    table = _table(
+        ("tier", "customers", "share of customers", "share of revenue"),
+        [(row["abc_tier"], _num(row["customers"]), _pct(row["customer_share"]), _pct(row["revenue_share"]))
+         for row in tiers],
+        numeric=(False, True, True, True),
+    )
+    return _figure(chart, "Customers ranked by revenue; dashed lines: the A and B cut-offs.") + table
+
+
+def _abc_cutoffs(connection: duckdb.DuckDBPyConnection) -> list[float]:
+    """The cut-offs the tiers were built with, read back from the tiers themselves."""
+    rows = connection.execute(f"""
+        select abc_tier, max(cumulative_revenue_share) from {_relation(connection, 'contact_abc')}
+        group by 1 order by 1
+    """).fetchall()
+    return [float(share) for _, share in rows[:-1] if share is not None]
+
+
+def _lifecycle(connection: duckdb.DuckDBPyConnection) -> str:
+    stages = _jsonable(_rows(connection, f"""
+        select stages.stage_order, stages.lifecycle_stage, stages.definition, stages.recommended_action,
+               count(lifecycle.contact_id) as contacts
+        from {_relation(connection, 'lifecycle_stages')} as stages
+        left join {_relation(connection, 'contact_lifecycle')} as lifecycle using (lifecycle_stage)
+        group by 1, 2, 3, 4 order by 1
+    """))
+    order = [row["lifecycle_stage"] for row in stages]
+    bars = alt.Chart(alt.Data(values=stages)).mark_bar(color="#1f5fa8").encode(
+        y=alt.Y("lifecycle_stage:N", sort=order, title=None),
+        x=alt.X("contacts:Q", title="contacts"),
+    )
+    text = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("contacts:Q", format=","))
+    chart = (bars + text).properties(width=480, height=220, title="Contacts per lifecycle stage")
+    table = _table(("stage", "contacts", "definition", "recommended action"),
+                   [(row["lifecycle_stage"], _num(row["contacts"]), row["definition"], row["recommended_action"])
+                    for row in stages], numeric=(False, True, False, False))
+    return _figure(chart, "Stages in journey order.") + table
+
+
+def _abell(connection: duckdb.DuckDBPyConnection) -> str:
+    matrix = _relation(connection, "abell_matrix")
+    cells = _jsonable(_rows(connection, f"""
+        select client_group, need, technology, contacts_with_need, adopters, penetration, is_opportunity
+        from {matrix}
+        where technology in (
+            select technology from {_relation(connection, 'abell_technology_labels')} where is_offer
+        )
+    """))
+    base = alt.Chart(alt.Data(values=cells)).encode(
+        x=alt.X("need:N", title=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("client_group:N", title=None),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("penetration:Q", scale=alt.Scale(scheme="greens", domain=[0, 1]),
+                        title="adopters / demand"),
+    )
+    demand = base.mark_text(fontSize=9).encode(text=alt.Text("contacts_with_need:Q", format=","),
+                                               color=alt.value("#222"))
+    niches = base.mark_rect(fill=None, stroke="#c0392b", strokeWidth=2.5).transform_filter(
+        alt.datum.is_opportunity == True  # noqa: E712 (a Vega expression, not Python)
+    )
+    chart = (heat + demand + niches).properties(width=230, height=150).facet(
+        facet=alt.Facet("technology:N", title=None), columns=3
+    ).properties(title="Client group x need, per technology: colour = penetration, number = demand")
+    top = _rows(connection, f"""
+        select opportunity_rank, client_group, need, technology, contacts_with_need, adopters, penetration,
+               opportunity_score, is_opportunity
+        from {matrix} order by opportunity_rank limit 10
+    """)
+    table = _table(
+        ("rank", "client group", "need", "technology", "demand", "adopters", "penetration", "score", "niche"),
+        [(row["opportunity_rank"], row["client_group"], row["need"], row["technology"],
+          _num(row["contacts_with_need"]), _num(row["adopters"]), _pct(row["penetration"]),
+          _num(row["opportunity_score"], 3), "yes" if row["is_opportunity"] else "")
+         for row in top],
+        numeric=(True, False, False, False, True, True, True, True, False),
+    )
+    return (_figure(chart, "Red outline: an opportunity (strong demand, penetration at most the threshold).")
+            + "<h3>Top opportunities</h3>" + table)
+
+
+def _movement(connection: duckdb.DuckDBPyConnection) -> str:
+    movement = _relation(connection, "segment_movement")
+    period = connection.execute(f"select min(from_date), min(to_date) from {movement}").fetchone()
+    if period[0] is None:
+        return ("<p class=\"empty\">No history yet: the snapshot holds one date. Run "
+                "<code>segments history --month-ends 6</code> to rebuild past month-ends.</p>")
+    moves = _jsonable(_rows(connection, f"""
+        select from_label, to_label, contacts, revenue_amount from {movement}
+        where segment_dimension = 'lifecycle_stage'
+    """))
+    base = alt.Chart(alt.Data(values=moves)).encode(
+        x=alt.X("to_label:N", title=f"stage on {period[1]}"),
+        y=alt.Y("from_label:N", title=f"stage on {period[0]}"),
+    )
+    heat = base.mark_rect().encode(color=alt.Color("contacts:Q", scale=alt.Scale(scheme=PALETTE, type="log"),
+                                                   title="contacts"))
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("contacts:Q", format=","), color=alt.value("#222"))
+    chart = (heat + text).properties(width=420, height=260, title="Lifecycle migration matrix")
+    return _figure(chart, f"Contacts moving between lifecycle stages from {period[0]} to {period[1]}; "
+                   "the diagonal stayed.")
+
+
+def _kpis(connection: duckdb.DuckDBPyConnection) -> str:
+    rows = _rows(connection, f"""
+        select segment_dimension, label, contacts, customers, revenue_amount, revenue_share, average_order_value,
+               orders_per_customer, repeat_purchase_rate, opens_per_email_sent, clicks_per_email_sent,
+               unsubscribe_rate, avg_days_since_last_order
+        from {_relation(connection, 'segment_kpis')} order by segment_dimension, revenue_amount desc, label
+    """)
+    headers = ("dimension", "label", "contacts", "customers", "revenue", "revenue share", "avg order",
+               "orders / customer", "repeat rate", "opens / sent", "clicks / sent", "unsubscribe rate",
+               "days since order")
+    table_rows = [(
+        row["segment_dimension"], row["label"], _num(row["contacts"]), _num(row["customers"]),
+        _num(float(row["revenue_amount"] or 0)), _pct(row["revenue_share"]), _num(row["average_order_value"]),
+        _num(row["orders_per_customer"], 1), _pct(row["repeat_purchase_rate"]), _pct(row["opens_per_email_sent"]),
+        _pct(row["clicks_per_email_sent"]), _pct(row["unsubscribe_rate"]), _num(row["avg_days_since_last_order"]),
+    ) for row in rows]
+    return ('<p>Click a column header to sort.</p>'
+            + _table(headers, table_rows, table_id="kpi-table", numeric=(False, False) + (True,) * 11))
+
+
+SORT_SCRIPT = """
+document.querySelectorAll('#kpi-table th').forEach(function (header, index) {
+  header.addEventListener('click', function () {
+    var table = header.closest('table');
+    var body = table.tBodies[0];
+    var numeric = header.dataset.numeric === 'true';
+    var ascending = header.dataset.order !== 'asc';
+    table.querySelectorAll('th').forEach(function (th) { delete th.dataset.order; });
+    header.dataset.order = ascending ? 'asc' : 'desc';
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index].dataset.value, y = b.cells[index].dataset.value;
+      var result = numeric ? (parseFloat(x || '-1e308') - parseFloat(y || '-1e308')) : x.localeCompare(y);
+      return ascending ? result : -result;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 0; color: #222;
+       background: #f6f7f9; }
+header { background: #1f3b5c; color: white; padding: 18px 32px; }
+header h1 { margin: 0; font-size: 22px; } header p { margin: 4px 0 0; opacity: .8; }
+nav { padding: 8px 32px; background: #e8ecf1; } nav a { margin-right: 16px; color: #1f3b5c; }
+section { background: white; margin: 18px 32px; padding: 16px 24px; border-radius: 6px;
+          box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+h2 { margin-top: 0; color: #1f3b5c; } figure.chart { margin: 8px 0 16px; overflow-x: auto; }
+figcaption { font-size: 12px; color: #666; } table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+th, td { border-bottom: 1px solid #e3e6ea; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f0f3f6; cursor: pointer; } td.num { text-align: right; white-space: nowrap; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; }
+.card { background: #f0f3f6; padding: 10px 16px; border-radius: 6px; }
+.card .value { display: block; font-size: 20px; font-weight: 600; }
+.card .label { font-size: 12px; color: #666; }
+p.empty { color: #666; font-style: italic; }
+"""
+
+SECTIONS = (
+    ("overview", "What this is built on"),
+    ("rfm", "RFM: recency, frequency, monetary"),
+    ("abc", "ABC: value tiers"),
+    ("lifecycle", "Lifecycle stages"),
+    ("abell", "Abell matrix: who x need x technology"),
+    ("movement", "Movement between segments"),
+    ("kpis", "KPIs per segment"),
+)
+
+
+def build_report(warehouse: Path, out: Path) -> dict:
+    """Write the report to `out` (atomically) and return what it measured."""
+    if not warehouse.is_file():
+        raise SegmentsError(f"{warehouse}: no warehouse yet: run `segments load` and `segments build`")
+    if not out.parent.is_dir():
+        raise SegmentsError(f"{out.parent}: no such folder for the report")
+    started = time.perf_counter()
+    with duckdb.connect(str(warehouse)) as connection:
+        as_of, overview = _overview(connection)
+        bodies = {
+            "overview": overview, "rfm": _rfm(connection), "abc": _abc(connection),
+            "lifecycle": _lifecycle(connection), "abell": _abell(connection),
+            "movement": _movement(connection), "kpis": _kpis(connection),
+        }
+    nav = "".join(f'<a href="#{key}">{_esc(title)}</a>' for key, title in SECTIONS)
+    sections = "".join(
+        f'<section id="{key}"><h2>{_esc(title)}</h2>{bodies[key]}</section>' for key, title in SECTIONS
+    )
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    page = (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Segments as of {_esc(as_of)}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>Customer segments as of {_esc(as_of)}</h1>"
+        f"<p>Generated {generated} from {_esc(warehouse.name)}</p></header>"
+        f"<nav>{nav}</nav>{sections}<script>{SORT_SCRIPT}</script></body></html>"
+    )
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(page)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SegmentsError(f"{out}: cannot write the report ({error.strerror})") from None
+    return {"path": out, "as_of_date": as_of, "bytes": len(page.encode("utf-8")),
+            "seconds": time.perf_counter() - started, "sections": json.dumps([key for key, _ in SECTIONS])}
