@@ -231,7 +231,7 @@ def _lifecycle(connection: duckdb.DuckDBPyConnection) -> str:
     """))
     order = [row["lifecycle_stage"] for row in stages]
     bars = alt.Chart(alt.Data(values=stages)).mark_bar(color="#1f5fa8").encode(
-        y=alt.Y("lifecycle_stage:N", sort=order, title=None),
+        y=alt.Y("lifecycle_stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
         x=alt.X("contacts:Q", title="contacts"),
     )
     text = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("contacts:Q", format=","))
@@ -252,12 +252,12 @@ def _abell(connection: duckdb.DuckDBPyConnection) -> str:
         )
     """))
     base = alt.Chart(alt.Data(values=cells)).encode(
-        x=alt.X("need:N", title=None, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("client_group:N", title=None),
+        x=alt.X("need:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=260)),
+        y=alt.Y("client_group:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
     heat = base.mark_rect().encode(
         color=alt.Color("penetration:Q", scale=alt.Scale(scheme="greens", domain=[0, 1]),
-                        title="adopters / demand"),
+                        title="penetration", legend=alt.Legend(format="%")),
     )
     demand = base.mark_text(fontSize=9).encode(text=alt.Text("contacts_with_need:Q", format=","),
                                                color=alt.value("#222"))
