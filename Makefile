@@ -49,6 +49,7 @@ lint: install
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests
 
 unit: install
+	scripts/ensure_chromium.sh
 	$(BIN)/pytest
 
 lock:
