@@ -48,6 +48,10 @@ from pathlib import Path
 import duckdb
 
 from segments.errors import SegmentsError
+from segments.sql import first_lines as _first_line
+from segments.sql import literal as _literal
+from segments.sql import quote as _quote
+from segments.sql import relation as _relation
 
 STATE_SCHEMA = "exports"
 STATE_TABLE = f"{STATE_SCHEMA}.audience_export_state"
@@ -434,15 +438,6 @@ def _replace_state(
         raise
 
 
-def _relation(connection: duckdb.DuckDBPyConnection, table: str, schema: str) -> str:
-    found = connection.execute(
-        "select table_schema from information_schema.tables where table_name = ? "
-        "and table_catalog = current_database() order by table_schema <> ?, table_schema limit 1",
-        [table, schema],
-    ).fetchone()
-    if found is None:
-        raise SegmentsError(f"{table} is not in the warehouse yet: run `segments build` first")
-    return f"{_quote(found[0])}.{_quote(table)}"
 
 
 def _dimensions(connection: duckdb.DuckDBPyConnection, relations: dict[str, str]) -> list[str]:
@@ -566,13 +561,6 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

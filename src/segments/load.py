@@ -21,6 +21,9 @@ import duckdb
 
 from segments.contract import BOOLEAN_SPELLINGS, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
+from segments.sql import first_lines
+from segments.sql import literal as _literal
+from segments.sql import quote as _quote
 
 SAMPLE_SIZE = 5
 DELIMITERS = (",", ";", "\t", "|")
@@ -55,12 +58,8 @@ def find_file(directory: Path, table: RawTable) -> Path:
     return present[0]
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
@@ -87,7 +86,7 @@ def _read_source_sql(path: Path) -> tuple[str, list[str]]:
             described = duckdb.sql(f"describe select * from read_parquet({_literal(str(path))})")
             names = [row[0] for row in described.fetchall()]
         except duckdb.Error as error:
-            raise SegmentsError(f"{path.name}: not a readable Parquet file ({_first_line(error)})") from None
+            raise SegmentsError(f"{path.name}: not a readable Parquet file ({first_lines(error, 3)})") from None
         casts = ", ".join(f"cast({_quote(n)} as varchar) as c{i}" for i, n in enumerate(names))
         return f"select {casts} from read_parquet({_literal(str(path))})", names
     names, delimiter = _csv_header(path)
@@ -100,9 +99,6 @@ def _read_source_sql(path: Path) -> tuple[str, list[str]]:
     return sql, names
 
 
-def _first_line(error: Exception) -> str:
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return " / ".join(lines[:3]) if lines else type(error).__name__
 
 
 def _column_problems(path: Path, table: RawTable, names: list[str]) -> tuple[list[Problem], dict]:
@@ -195,7 +191,7 @@ def _stage_file(
     try:
         connection.execute(f"create or replace temp table {staged} as {select_sql}")
     except duckdb.Error as error:
-        return [Problem(path, None, f"cannot be read: {_first_line(error)}")], positions, ""
+        return [Problem(path, None, f"cannot be read: {first_lines(error, 3)}")], positions, ""
     return [], positions, staged
 
 
@@ -258,7 +254,7 @@ def _replace_raw_tables(
     try:
         connection.execute(f"attach {_literal(str(warehouse))} as warehouse")
     except duckdb.Error as error:
-        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({_first_line(error)})") from None
+        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({first_lines(error, 3)})") from None
     counts: dict[str, int] = {}
     connection.execute("begin transaction")
     try:
@@ -280,7 +276,7 @@ def _replace_raw_tables(
         connection.execute("commit")
     except duckdb.Error as error:
         connection.execute("rollback")
-        raise SegmentsError(f"{warehouse}: load rolled back ({_first_line(error)})") from None
+        raise SegmentsError(f"{warehouse}: load rolled back ({first_lines(error, 3)})") from None
     finally:
         connection.close()
     for name, rows in counts.items():

@@ -22,7 +22,7 @@ import duckdb
 import vl_convert
 
 from segments.errors import SegmentsError
-from segments.summary import _relation
+from segments.sql import relation as _relation
 
 PARETO_POINTS = 200
 PALETTE = "blues"

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from segments.errors import SegmentsError
+from segments.sql import relation as _relation
 
 SOURCES = (
     ("contacts", "stg_contacts", "quarantine_contacts"),
@@ -15,16 +16,6 @@ SOURCES = (
 )
 
 
-def _relation(connection: duckdb.DuckDBPyConnection, table: str) -> str:
-    """schema.table of a model or raw table, wherever the profile put it."""
-    found = connection.execute(
-        "select table_schema from information_schema.tables where table_name = ? "
-        "order by table_schema limit 1",
-        [table],
-    ).fetchone()
-    if found is None:
-        raise SegmentsError(f"{table} is not in the warehouse yet: run `segments build` first")
-    return f'"{found[0]}"."{table}"'
 
 
 def _count(connection: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 
 from segments.errors import SegmentsError
+from segments.sql import first_lines as _first_line
 
 MARTS = "main"
 SEEDS = "main_seeds"
@@ -195,9 +196,6 @@ def _dbt_vars() -> dict:
     return variables
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 # --- the suites --------------------------------------------------------------------------------
