@@ -37,6 +37,16 @@ def _svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_json())
 
 
+def _contrast(field: str, rows: list[dict], log: bool = False) -> alt.ColorValue:
+    """White text on the darker half of a sequential colour scale, dark text elsewhere."""
+    values = [float(row[field]) for row in rows if row.get(field) is not None and float(row[field]) > 0]
+    if not values:
+        return alt.value("#222")
+    low, high = min(values), max(values)
+    middle = (low * high) ** 0.5 if log else (low + high) / 2
+    return alt.condition(f"datum.{field} > {middle}", alt.value("white"), alt.value("#222"))
+
+
 def _figure(chart: alt.TopLevelMixin, caption: str) -> str:
     return f'<figure class="chart">{_svg(chart)}<figcaption>{_esc(caption)}</figcaption></figure>'
 
@@ -133,13 +143,13 @@ def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
     )
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("customers:Q", format=","),
-        color=alt.value("#222"),
+        color=_contrast("customers", cells),
     )
     revenue = base.mark_rect().encode(
         color=alt.Color("revenue:Q", scale=alt.Scale(scheme="greens"), title="revenue"),
     )
-    revenue_text = base.mark_text(fontSize=10).encode(text=alt.Text("revenue:Q", format=",.0f"),
-                                                      color=alt.value("#222"))
+    revenue_text = base.mark_text(fontSize=10).encode(text=alt.Text("revenue:Q", format=",.3s"),
+                                                      color=_contrast("revenue", cells))
     charts = alt.hconcat(
         (heat + text).properties(width=260, height=220, title="Customers per R x F cell"),
         (revenue + revenue_text).properties(width=260, height=220, title="Revenue per R x F cell"),
@@ -300,7 +310,8 @@ def _movement(connection: duckdb.DuckDBPyConnection) -> str:
     )
     heat = base.mark_rect().encode(color=alt.Color("contacts:Q", scale=alt.Scale(scheme=PALETTE, type="log"),
                                                    title="contacts"))
-    text = base.mark_text(fontSize=10).encode(text=alt.Text("contacts:Q", format=","), color=alt.value("#222"))
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("contacts:Q", format=","),
+                                              color=_contrast("contacts", moves, log=True))
     chart = (heat + text).properties(width=420, height=260, title="Lifecycle migration matrix")
     return _figure(chart, f"Contacts moving between lifecycle stages from {period[0]} to {period[1]}; "
                    "the diagonal stayed.")
