@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
 
+from segments.sql import memory_limit
+
 FORMATS = ("csv", "parquet")
 TABLES = ("contacts", "orders", "interactions")
 BAD_ROWS_FILE = "_injected_bad_rows.json"
@@ -329,6 +331,7 @@ def _connect(seed: int, spill_dir: pathlib.Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"set threads = {_available_threads()}")
     con.execute(f"set temp_directory = {_lit(str(spill_dir))}")
+    con.execute(f"set memory_limit = {_lit(memory_limit())}")
     con.execute(f"""
         -- uniform in [0, 1): a pure function of (seed, key, salt)
         create macro u(k, salt) as (hash({seed}, k, salt) % 1000000007) / 1000000007.0;

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ import duckdb
 
 from segments.contract import BOOLEAN_SPELLINGS, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
-from segments.sql import first_lines
+from segments.sql import first_lines, memory_limit
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
 
@@ -215,31 +217,38 @@ def load(
 
     connection = duckdb.connect()
     connection.execute("set TimeZone = 'UTC'")
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    staged: dict[str, tuple[str, dict[str, int]]] = {}
-    for table in RAW_TABLES:
-        path = files[table.name]
-        started = time.perf_counter()
-        say(f"checking {path.name} ...")
-        file_problems, positions, staged_name = _stage_file(connection, table, path)
-        if staged_name:
-            value_problems = _value_problems(connection, path, staged_name, table, positions)
-            (warnings if lenient else problems).extend(value_problems)
-            rows = connection.execute(f"select count(*) from {staged_name}").fetchone()[0]
-            say(f"checked {path.name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
-            staged[table.name] = (staged_name, positions)
-        problems.extend(file_problems)
+    connection.execute(f"set memory_limit = {_literal(memory_limit())}")
+    spill = tempfile.mkdtemp(prefix="segments-load-")
+    connection.execute(f"set temp_directory = {_literal(spill)}")
+    try:
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        staged: dict[str, tuple[str, dict[str, int]]] = {}
+        for table in RAW_TABLES:
+            path = files[table.name]
+            started = time.perf_counter()
+            say(f"checking {path.name} ...")
+            file_problems, positions, staged_name = _stage_file(connection, table, path)
+            if staged_name:
+                value_problems = _value_problems(connection, path, staged_name, table, positions)
+                (warnings if lenient else problems).extend(value_problems)
+                rows = connection.execute(f"select count(*) from {staged_name}").fetchone()[0]
+                say(f"checked {path.name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+                staged[table.name] = (staged_name, positions)
+            problems.extend(file_problems)
 
-    for warning in warnings:
-        say(f"warning: {warning} (loaded anyway: staging will quarantine these rows)")
-    if problems:
-        listing = "\n  ".join(str(problem) for problem in problems)
-        raise SegmentsError(
-            f"refused to load {directory}: the warehouse was not changed.\n  {listing}"
-        )
+        for warning in warnings:
+            say(f"warning: {warning} (loaded anyway: staging will quarantine these rows)")
+        if problems:
+            listing = "\n  ".join(str(problem) for problem in problems)
+            raise SegmentsError(
+                f"refused to load {directory}: the warehouse was not changed.\n  {listing}"
+            )
 
-    return _replace_raw_tables(connection, staged, warehouse, schema, say)
+        return _replace_raw_tables(connection, staged, warehouse, schema, say)
+    finally:
+        connection.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _replace_raw_tables(

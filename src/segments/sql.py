@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 
 from segments.errors import SegmentsError
@@ -35,3 +37,9 @@ def relation(connection: duckdb.DuckDBPyConnection, table: str, schema: str | No
     if found is None:
         raise SegmentsError(f"{table} is not in the warehouse yet: run `segments build` first")
     return f"{quote(found[0])}.{quote(table)}"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the CLI's own connections and the dbt profile alike:
+    $SEGMENTS_DUCKDB_MEMORY_LIMIT, default 3GB (beyond it DuckDB spills to its temp directory)."""
+    return os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "3GB")
