@@ -1,7 +1,5 @@
 {#- What a marketing lead checks to decide where to invest: per segment dimension and label. -#}
-{%- set dimensions = [
-    'lifecycle_stage', 'rfm_segment', 'abc_tier', 'client_group', 'primary_need', 'primary_technology',
-] -%}
+{%- set dimensions = segments.segment_dimensions() -%}
 
 with
 

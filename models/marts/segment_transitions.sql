@@ -1,6 +1,4 @@
-{%- set dimensions = [
-    'lifecycle_stage', 'rfm_segment', 'abc_tier', 'client_group', 'primary_need', 'primary_technology',
-] -%}
+{%- set dimensions = segments.segment_dimensions() -%}
 
 with
 
