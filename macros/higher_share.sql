@@ -8,10 +8,11 @@
     {%- set window_partition = 'partition by ' ~ partition_by if partition_by else '' -%}
     {%- set tie_partition = 'partition by ' ~ (partition_by ~ ', ' if partition_by else '') ~ measure -%}
     coalesce(
-        (
-            sum({{ measure }}) over ({{ window_partition }} order by {{ measure }} desc)
-            - sum({{ measure }}) over ({{ tie_partition }})
-        ) / nullif(sum({{ measure }}) over ({{ window_partition }}), 0),
+        {{ segments.ratio(
+            'sum(' ~ measure ~ ') over (' ~ window_partition ~ ' order by ' ~ measure ~ ' desc)'
+            ~ ' - sum(' ~ measure ~ ') over (' ~ tie_partition ~ ')',
+            'sum(' ~ measure ~ ') over (' ~ window_partition ~ ')'
+        ) }},
         0
     )
 {%- endmacro %}

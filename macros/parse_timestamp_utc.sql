@@ -12,3 +12,12 @@
 {% macro duckdb__parse_timestamp_utc(column) -%}
     timezone('UTC', try_cast({{ column }} as timestamptz))
 {%- endmacro %}
+
+{#- Spark: the session time zone is UTC (profile), and its timestamp type converts offsets to it.
+    Its cast accepts more than ISO 8601 ('2024' alone is a timestamp), hence the shape guard. -#}
+{% macro spark__parse_timestamp_utc(column) -%}
+    case
+        when trim({{ column }}) rlike '{{ segments.iso_timestamp_pattern() }}'
+            then try_cast(trim({{ column }}) as timestamp)
+    end
+{%- endmacro %}

@@ -90,9 +90,10 @@ summary as (
         coalesce(measured.contacts, 0) as contacts,
         coalesce(measured.customers, 0) as customers,
         cast(coalesce(measured.revenue_amount, 0) as decimal(28, 2)) as revenue_amount,
-        coalesce(measured.revenue_amount, 0) / nullif(
-            sum(coalesce(measured.revenue_amount, 0)) over (partition by axis_labels.abell_axis), 0
-        ) as revenue_share,
+        {{ segments.ratio(
+            'coalesce(measured.revenue_amount, 0)',
+            'sum(coalesce(measured.revenue_amount, 0)) over (partition by axis_labels.abell_axis)'
+        ) }} as revenue_share,
         {{ segments.as_of_date() }} as as_of_date
     from axis_labels
     left join measured

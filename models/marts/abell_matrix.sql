@@ -91,8 +91,8 @@ measured as (
 scored as (
     select
         *,
-        adopters * 1.0 / nullif(contacts_with_need, 0) as penetration,
-        contacts_with_need * 1.0 / nullif(max(contacts_with_need) over (), 0) as demand_index
+        {{ segments.ratio('adopters', 'contacts_with_need') }} as penetration,
+        {{ segments.ratio('contacts_with_need', 'max(contacts_with_need) over ()') }} as demand_index
     from measured
 ),
 

@@ -16,8 +16,9 @@ tiered as (
     select
         contact_id,
         monetary,
-        monetary / nullif(sum(monetary) over (), 0) as revenue_share,
-        sum(monetary) over (order by monetary desc) / nullif(sum(monetary) over (), 0) as cumulative_revenue_share,
+        {{ segments.ratio('monetary', 'sum(monetary) over ()') }} as revenue_share,
+        {{ segments.ratio('sum(monetary) over (order by monetary desc)', 'sum(monetary) over ()') }}
+            as cumulative_revenue_share,
         {{ segments.higher_share('monetary') }} as higher_revenue_share,
         {{ segments.cumulative_share_tier('monetary') }} as abc_tier,
         {{ segments.as_of_date() }} as as_of_date

@@ -58,7 +58,7 @@ every_score as (
         observed_ranges.min_value,
         observed_ranges.max_value,
         coalesce(observed_ranges.customers, 0) as customers,
-        coalesce(observed_ranges.customers, 0) * 1.0 / nullif(customer_total.customers, 0) as customer_share
+        {{ segments.ratio('coalesce(observed_ranges.customers, 0)', 'customer_total.customers') }} as customer_share
     from dimensions
     cross join scores
     cross join customer_total

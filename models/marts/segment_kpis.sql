@@ -58,7 +58,7 @@ aggregated as (
         sum(emails_sent) as emails_sent,
         sum(email_opens) as email_opens,
         sum(email_clicks) as email_clicks,
-        avg(cast(recency_days as {{ dbt.type_float() }})) as avg_days_since_last_order
+        {{ segments.ratio('sum(recency_days)', 'count(recency_days)') }} as avg_days_since_last_order
     from labelled
     group by segment_dimension, label
 ),
@@ -70,13 +70,13 @@ kpis as (
         contacts,
         customers,
         cast(revenue_amount as decimal(28, 2)) as revenue_amount,
-        revenue_amount / nullif(sum(revenue_amount) over (partition by segment_dimension), 0) as revenue_share,
-        revenue_amount / nullif(orders, 0) as average_order_value,
-        orders * 1.0 / nullif(customers, 0) as orders_per_customer,
-        repeat_customers * 1.0 / nullif(customers, 0) as repeat_purchase_rate,
-        email_opens * 1.0 / nullif(emails_sent, 0) as opens_per_email_sent,
-        email_clicks * 1.0 / nullif(emails_sent, 0) as clicks_per_email_sent,
-        unsubscribed_contacts * 1.0 / nullif(contacts, 0) as unsubscribe_rate,
+        {{ segments.ratio('revenue_amount', 'sum(revenue_amount) over (partition by segment_dimension)') }} as revenue_share,
+        {{ segments.ratio('revenue_amount', 'orders') }} as average_order_value,
+        {{ segments.ratio('orders', 'customers') }} as orders_per_customer,
+        {{ segments.ratio('repeat_customers', 'customers') }} as repeat_purchase_rate,
+        {{ segments.ratio('email_opens', 'emails_sent') }} as opens_per_email_sent,
+        {{ segments.ratio('email_clicks', 'emails_sent') }} as clicks_per_email_sent,
+        {{ segments.ratio('unsubscribed_contacts', 'contacts') }} as unsubscribe_rate,
         avg_days_since_last_order,
         {{ segments.as_of_date() }} as as_of_date
     from aggregated

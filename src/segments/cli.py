@@ -58,19 +58,23 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_load(args: argparse.Namespace) -> None:
     from segments.load import load
-    from segments.project import warehouse_path
+    from segments.project import raw_parquet_dir, select_target, warehouse_path
 
     started = time.perf_counter()
+    target = select_target(args.target)
     warehouse = warehouse_path(args.database)
-    load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say)
-    _say(f"loaded {args.directory} into {warehouse} ({time.perf_counter() - started:.1f} s)")
+    load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
+         target=target)
+    where = {"duckdb": str(warehouse), "postgres": "PostgreSQL", "spark": str(raw_parquet_dir())}[target]
+    _say(f"loaded {args.directory} into {where} ({time.perf_counter() - started:.1f} s)")
 
 
 def cmd_build(args: argparse.Namespace) -> None:
     from segments.history import SNAPSHOT, latest_recorded_date
-    from segments.project import warehouse_path
+    from segments.project import select_target, warehouse_path
     from segments.runner import run_dbt
 
+    target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
     command = ["build"]
@@ -79,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     if args.full_refresh:
         command.append("--full-refresh")
     as_of = args.as_of_date or dt.datetime.now(dt.UTC).date()
-    latest = latest_recorded_date(warehouse)
+    latest = latest_recorded_date(warehouse) if target == "duckdb" else None
     if latest is not None and as_of < latest:
         _say(f"note: the segment history already runs to {latest}; segments as of {as_of} "
              f"are built but not recorded in {SNAPSHOT}")
@@ -126,6 +130,24 @@ def cmd_export(args: argparse.Namespace) -> None:
         rows = f"{manifest['row_count']:,} contacts"
     _say(f"exported {rows} of {manifest['audience_key']} as of {manifest['as_of_date']} to "
          f"{result.path} and {result.manifest_path.name} ({time.perf_counter() - started:.1f} s)")
+
+
+def cmd_compare_engines(args: argparse.Namespace) -> None:
+    from segments.engines import compare_engines
+    from segments.project import warehouse_path
+
+    started = time.perf_counter()
+    spark = Path(args.spark_dir).resolve() if args.spark_dir else None
+    results = compare_engines(warehouse_path(args.database), postgres=args.postgres, spark_dir=spark)
+    for result in results:
+        print(result)
+    differing = [result for result in results if not result.identical]
+    engines = sorted({result.engine for result in results})
+    print(f"{len(results) - len(differing)} of {len(results)} marts identical row for row "
+          f"({', '.join(engines)} against duckdb, {time.perf_counter() - started:.1f} s)")
+    if differing:
+        names = ", ".join(f"{result.engine}.{result.mart}" for result in differing)
+        raise SegmentsError(f"{len(differing)} mart(s) differ from the DuckDB reference: {names}")
 
 
 def cmd_summary(args: argparse.Namespace) -> None:
@@ -209,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         "quarantine those rows; column problems still refuse the load",
     )
     _add_database(load)
+    _add_target(load)
     load.set_defaults(handler=cmd_load)
 
     build = commands.add_parser(
@@ -222,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     _add_database(build)
+    _add_target(build)
     build.set_defaults(handler=cmd_build)
 
     history = commands.add_parser(
@@ -310,6 +334,22 @@ def _parser() -> argparse.ArgumentParser:
     _add_database(report)
     report.set_defaults(handler=cmd_report)
 
+    compare = commands.add_parser(
+        "compare-engines",
+        help="check that PostgreSQL and/or Spark built the same marts as DuckDB, row for row",
+        description="Compare every mart of the DuckDB warehouse (the reference, built on the "
+        "same raw data and as_of_date) with the same mart on PostgreSQL (the PG* variables) "
+        "and/or in the spark target's folder: rows only on one side are counted and sampled, "
+        "duplicates included. Exits 1 when any mart differs.",
+    )
+    compare.add_argument("--postgres", action="store_true", help="compare the postgres target")
+    compare.add_argument(
+        "--spark-dir", metavar="DIR",
+        help="compare the spark target whose folder is DIR (its $SEGMENTS_SPARK_DIR)",
+    )
+    _add_database(compare)
+    compare.set_defaults(handler=cmd_compare_engines)
+
     validate = commands.add_parser(
         "validate",
         help="check the built marts with Great Expectations and write HTML Data Docs",
@@ -328,6 +368,17 @@ def _add_database(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
         help="DuckDB warehouse file (default: $SEGMENTS_DUCKDB_PATH, else warehouse/segments.duckdb)",
+    )
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target",
+        choices=("duckdb", "postgres", "spark"),
+        help="dbt target of profiles/profiles.yml (default: $SEGMENTS_TARGET, else duckdb); "
+        "postgres connects with the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, "
+        "PGDATABASE); spark loads raw files into $SEGMENTS_RAW_PARQUET_DIR (default "
+        "warehouse/spark/raw) that the spark target reads in place",
     )
 
 

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import duckdb
 
+from segments import raw_writers
 from segments.contract import BOOLEAN_SPELLINGS, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
+from segments.project import raw_parquet_dir
 from segments.sql import first_lines, memory_limit
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
@@ -60,10 +62,6 @@ def find_file(directory: Path, table: RawTable) -> Path:
     return present[0]
 
 
-
-
-
-
 def _csv_header(path: Path) -> tuple[list[str], str]:
     """The header's column names and the delimiter that splits it into the most known columns."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -99,8 +97,6 @@ def _read_source_sql(path: Path) -> tuple[str, list[str]]:
         f"encoding = 'utf-8')"
     )
     return sql, names
-
-
 
 
 def _column_problems(path: Path, table: RawTable, names: list[str]) -> tuple[list[Problem], dict]:
@@ -203,8 +199,12 @@ def load(
     schema: str = "raw",
     lenient: bool = False,
     progress: Callable[[str], None] | None = None,
+    target: str = "duckdb",
+    raw_dir: Path | None = None,
 ) -> dict[str, int]:
-    """Check DIR's three files, then replace the raw tables of the warehouse in one transaction.
+    """Check DIR's three files, then replace the raw tables of the target in one transaction:
+    the DuckDB file `warehouse`, the PostgreSQL server of the PG* variables, or (spark) text-only
+    Parquet files in `raw_dir` that the spark target reads in place.
 
     With lenient=True, values that do not parse are loaded as they are (staging quarantines
     those rows) and reported as warnings; column problems still refuse the load.
@@ -245,49 +245,11 @@ def load(
                 f"refused to load {directory}: the warehouse was not changed.\n  {listing}"
             )
 
-        return _replace_raw_tables(connection, staged, warehouse, schema, say)
+        if target == "postgres":
+            return raw_writers.write_postgres(connection, staged, schema, say)
+        if target == "spark":
+            return raw_writers.write_parquet(connection, staged, raw_dir or raw_parquet_dir(), say)
+        return raw_writers.write_duckdb(connection, staged, warehouse, schema, say)
     finally:
         connection.close()
         shutil.rmtree(spill, ignore_errors=True)
-
-
-def _replace_raw_tables(
-    connection: duckdb.DuckDBPyConnection,
-    staged: dict[str, tuple[str, dict[str, int]]],
-    warehouse: Path,
-    schema: str,
-    say: Callable[[str], None],
-) -> dict[str, int]:
-    """Write the checked tables to <warehouse>.<schema> in one transaction, in contract order."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        connection.execute(f"attach {_literal(str(warehouse))} as warehouse")
-    except duckdb.Error as error:
-        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({first_lines(error, 3)})") from None
-    counts: dict[str, int] = {}
-    connection.execute("begin transaction")
-    try:
-        connection.execute(f"create schema if not exists warehouse.{_quote(schema)}")
-        for table in RAW_TABLES:
-            staged_name, positions = staged[table.name]
-            columns = ", ".join(
-                f"c{positions[column]} as {column}"
-                if column in positions
-                else f"cast(null as varchar) as {column}"
-                for column in table.columns
-            )
-            target = f"warehouse.{_quote(schema)}.{table.name}"
-            connection.execute(
-                f"create or replace table {target} as "
-                f"select {columns} from {staged_name} order by rowid"
-            )
-            counts[table.name] = connection.execute(f"select count(*) from {target}").fetchone()[0]
-        connection.execute("commit")
-    except duckdb.Error as error:
-        connection.execute("rollback")
-        raise SegmentsError(f"{warehouse}: load rolled back ({first_lines(error, 3)})") from None
-    finally:
-        connection.close()
-    for name, rows in counts.items():
-        say(f"loaded {schema}.{name}: {rows:,} rows")
-    return counts

@@ -43,3 +43,40 @@ def warehouse_path(explicit: str | None = None) -> Path:
     path = Path(chosen).resolve() if chosen else project_dir() / DEFAULT_WAREHOUSE
     os.environ["SEGMENTS_DUCKDB_PATH"] = str(path)
     return path
+
+
+TARGETS = ("duckdb", "postgres", "spark")
+
+
+def select_target(explicit: str | None = None) -> str:
+    """The dbt target: --target, else $SEGMENTS_TARGET, else duckdb. It is exported as
+    SEGMENTS_TARGET for the profile; for spark, the folders the profile and the raw files use are
+    made absolute first, so every command of a run sees the same metastore and files."""
+    chosen = explicit or os.environ.get("SEGMENTS_TARGET") or "duckdb"
+    if chosen not in TARGETS:
+        raise SegmentsError(f"unknown target '{chosen}': choose one of {', '.join(TARGETS)}")
+    os.environ["SEGMENTS_TARGET"] = chosen
+    if chosen == "spark":
+        spark_dir()
+        raw_parquet_dir()
+        # The in-process Spark driver listens on loopback only, never on the machine's network.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    return chosen
+
+
+def spark_dir() -> Path:
+    """The spark target's folder (tables and metastore): $SEGMENTS_SPARK_DIR, else
+    warehouse/spark in the project; exported as an absolute path."""
+    configured = os.environ.get("SEGMENTS_SPARK_DIR")
+    path = Path(configured).resolve() if configured else project_dir() / "warehouse" / "spark"
+    os.environ["SEGMENTS_SPARK_DIR"] = str(path)
+    return path
+
+
+def raw_parquet_dir() -> Path:
+    """Where `segments load --target spark` writes the raw files and the spark target reads them
+    (var raw_parquet_dir): $SEGMENTS_RAW_PARQUET_DIR, else SPARK_DIR/raw; exported absolute."""
+    configured = os.environ.get("SEGMENTS_RAW_PARQUET_DIR")
+    path = Path(configured).resolve() if configured else spark_dir() / "raw"
+    os.environ["SEGMENTS_RAW_PARQUET_DIR"] = str(path)
+    return path

@@ -1,0 +1,27 @@
+{% macro register_raw_files(folder=none) -%}
+    {{ return(adapter.dispatch('register_raw_files', 'segments')(folder)) }}
+{%- endmacro %}
+
+{#- Point the raw sources at Parquet files read in place: (re)create the views
+    <raw_schema>.contacts, .orders and .interactions over <folder>/<table>.parquet, every contract
+    column cast to text, so staging sees the same input as after `segments load`. Runs as an
+    on-run-start hook; does nothing when the folder (default: var raw_parquet_dir) is empty.
+    Returns no SQL: the statements run here, one at a time (Spark takes one per call). -#}
+{% macro default__register_raw_files(folder) -%}
+    {%- set directory = folder if folder is not none else var('raw_parquet_dir', '') -%}
+    {%- if execute and directory | trim != '' -%}
+        {%- set raw_schema = adapter.quote(var('raw_schema', 'raw')) -%}
+        {%- do run_query('create schema if not exists ' ~ raw_schema) -%}
+        {%- for table_name in ['contacts', 'orders', 'interactions'] -%}
+            {%- set casts = [] -%}
+            {%- for column in segments.raw_contract_columns(table_name) -%}
+                {%- do casts.append('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
+            {%- endfor -%}
+            {%- set file_path = directory | trim ~ '/' ~ table_name ~ '.parquet' -%}
+            {%- do run_query(
+                'create or replace view ' ~ raw_schema ~ '.' ~ table_name ~ ' as select '
+                ~ casts | join(', ') ~ ' from ' ~ segments.parquet_file(file_path)
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
