@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh machine (see README.md):
 #   make demo   install, generate demo data, load it, rebuild 6 month-ends of history, dbt build, summary
-#   make test   install, then every test: dbt build on generated data, sqlfluff lint, pytest
+#   make test   install, then every test: dbt build on generated data, sqlfluff lint, pytest, and the
+#               same data built on PostgreSQL (throwaway server) and Spark (in-process), compared
+#               row for row with DuckDB
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -14,14 +16,24 @@ DEMO_DIR ?= data/demo
 TEST_DIR ?= target/test-data
 TEST_DB ?= $(CURDIR)/target/test-warehouse.duckdb
 TEST_END_DATE ?= 2026-06-30
+TEST_HISTORY_DATE ?= 2026-05-31
 
-.PHONY: demo test install lint unit dbt-test lock clean
+SPARK_DIR ?= $(CURDIR)/target/spark-warehouse
+
+.PHONY: demo test install install-engines lint unit dbt-test test-postgres test-spark lock clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+# The other engines' adapters (extras postgres and spark) and the benchmark's peers (extra bench).
+install-engines: $(VENV)/.installed-engines
+
+$(VENV)/.installed-engines: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[postgres,spark,bench]"
 	touch $@
 
 demo: install
@@ -33,16 +45,44 @@ demo: install
 	$(BIN)/segments validate
 	$(BIN)/segments report --out target/segments_report.html
 
-test: install dbt-test lint unit
+test: install dbt-test lint unit test-postgres test-spark
 
-# dbt build on generated data with injected bad rows: models, seeds, data tests, unit tests.
+# dbt build on generated data with injected bad rows: models, seeds, snapshot, data tests, unit
+# tests; one earlier date recorded first, so the build's snapshot records a change of segments.
 dbt-test: install
 	rm -f $(TEST_DB)
 	$(BIN)/segments generate --contacts 3000 --seed 7 --end-date $(TEST_END_DATE) \
 		--inject-bad-rows --out $(TEST_DIR)
 	$(BIN)/segments load --lenient --database $(TEST_DB) $(TEST_DIR)
+	$(BIN)/segments history --database $(TEST_DB) --dates $(TEST_HISTORY_DATE)
 	$(BIN)/segments build --database $(TEST_DB) --as-of-date $(TEST_END_DATE)
 	$(BIN)/segments validate --database $(TEST_DB) --out target/gx
+
+# The dbt-test data on PostgreSQL: a throwaway server (scripts/with_postgres.sh), bulk load, one
+# dbt build, then every mart compared row for row with the DuckDB build of dbt-test.
+test-postgres: install-engines
+	@test -f $(TEST_DB) || { echo "test-postgres compares with $(TEST_DB): run make dbt-test first" >&2; exit 1; }
+	@start=$$(date +%s); \
+	DBT_TARGET_PATH=target/postgres DBT_LOG_PATH=logs/postgres scripts/with_postgres.sh bash -c '\
+		$(BIN)/segments load --lenient --target postgres $(TEST_DIR) && \
+		$(BIN)/segments history --target postgres --dates $(TEST_HISTORY_DATE) && \
+		$(BIN)/segments build --target postgres --as-of-date $(TEST_END_DATE) && \
+		$(BIN)/segments compare-engines --database $(TEST_DB) --postgres'; \
+	status=$$?; echo "test-postgres: $$(( $$(date +%s) - start )) s"; exit $$status
+
+# The same data on Spark (in-process pyspark, Java 17+): raw Parquet read in place, one dbt build
+# (each dbt command pays ~17 s of JVM start-up), then the marts' Parquet files compared with DuckDB.
+test-spark: install-engines
+	@test -f $(TEST_DB) || { echo "test-spark compares with $(TEST_DB): run make dbt-test first" >&2; exit 1; }
+	scripts/ensure_java.sh
+	rm -rf $(SPARK_DIR)
+	@start=$$(date +%s); \
+	export SEGMENTS_SPARK_DIR=$(SPARK_DIR) DBT_TARGET_PATH=target/spark DBT_LOG_PATH=logs/spark; \
+	$(BIN)/segments load --lenient --target spark $(TEST_DIR) && \
+	$(BIN)/segments history --target spark --dates $(TEST_HISTORY_DATE) && \
+	$(BIN)/segments build --target spark --as-of-date $(TEST_END_DATE) && \
+	$(BIN)/segments compare-engines --database $(TEST_DB) --spark-dir $(SPARK_DIR); \
+	status=$$?; echo "test-spark: $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: install
 	$(BIN)/ruff check src tests/python

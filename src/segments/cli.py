@@ -93,9 +93,10 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 def cmd_history(args: argparse.Namespace) -> None:
     from segments.history import build_history, month_ends
-    from segments.project import warehouse_path
+    from segments.project import select_target, warehouse_path
 
-    warehouse = warehouse_path(args.database)
+    target = select_target(args.target)
+    warehouse = warehouse_path(args.database) if target == "duckdb" else None
     today = dt.datetime.now(dt.UTC).date()
     dates = list(args.dates or []) + (month_ends(args.month_ends, today) if args.month_ends else [])
     if not dates:
@@ -260,6 +261,7 @@ def _parser() -> argparse.ArgumentParser:
         "--month-ends", type=_positive_int, help="the last days of the N months before today"
     )
     _add_database(history)
+    _add_target(history)
     history.set_defaults(handler=cmd_history)
 
     export = commands.add_parser(

@@ -22,7 +22,9 @@ from segments.sql import first_lines
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
 
-# The marts a BI tool or a sync reads (every table of models/marts), compared in this order.
+# The marts a BI tool or a sync reads (every table of models/marts), then the segment history,
+# compared in this order. The history (snapshot, transitions, movement) holds rows once more than
+# one as_of_date was recorded (segments history), as in make test.
 MARTS = (
     "contact_rfm",
     "contact_abc",
@@ -39,7 +41,12 @@ MARTS = (
     "fct_order_lines",
     "audience_members",
     "segment_labels",
+    "contact_segments_snapshot",
+    "segment_transitions",
+    "segment_movement",
 )
+# Tables outside the marts' schema: <target schema>_<suffix>, as dbt's default schema naming does.
+SCHEMA_SUFFIX = {"contact_segments_snapshot": "_snapshots"}
 SAMPLE_ROWS = 3
 
 
@@ -67,7 +74,7 @@ class MartComparison:
                 f"{self.only_in_reference:,} rows only in duckdb, {self.only_in_engine:,} only in {self.engine}"
             )
         )
-        line = f"{self.engine:<9} {self.mart:<20} {self.reference_rows:>8,} rows  {verdict}"
+        line = f"{self.engine:<9} {self.mart:<26} {self.reference_rows:>8,} rows  {verdict}"
         return "\n".join([line, *(f"    {sample}" for sample in self.samples)])
 
 
@@ -85,7 +92,7 @@ def compare_engines(
     connection.execute(f"attach {_literal(str(reference))} as reference (read_only)")
     results: list[MartComparison] = []
     try:
-        columns = {mart: _reference_columns(connection, schema, mart) for mart in MARTS}
+        columns = {mart: _reference_columns(connection, _schema_of(schema, mart), mart) for mart in MARTS}
         if postgres:
             results += _compare_postgres(connection, columns, schema)
         if spark_dir is not None:
@@ -93,6 +100,10 @@ def compare_engines(
     finally:
         connection.close()
     return results
+
+
+def _schema_of(schema: str, mart: str) -> str:
+    return schema + SCHEMA_SUFFIX.get(mart, "")
 
 
 def _reference_columns(
@@ -120,7 +131,7 @@ def _compare(
     names = ", ".join(_quote(name) for name, _ in columns)
     typed = ", ".join(f"cast({_quote(name)} as {data_type}) as {_quote(name)}" for name, data_type in columns)
     connection.execute(f"create or replace temp table engine_rows as select {typed} from ({engine_sql})")
-    reference = f"reference.{_quote(schema)}.{_quote(mart)}"
+    reference = f"reference.{_quote(_schema_of(schema, mart))}.{_quote(mart)}"
     connection.execute(f"create or replace temp view reference_rows as select {names} from {reference}")
     count = lambda sql: connection.execute(f"select count(*) from ({sql})").fetchone()[0]  # noqa: E731
     only_reference = "select * from reference_rows except all select * from engine_rows"
@@ -162,10 +173,11 @@ def _compare_postgres(
             for mart, mart_columns in columns.items():
                 spooled = spool / f"{mart}.csv"
                 names = ", ".join(_quote(name) for name, _ in mart_columns)
+                table = f"{_quote(_schema_of(schema, mart))}.{_quote(mart)}"
                 with spooled.open("w", encoding="utf-8") as handle:
                     try:
                         cursor.copy_expert(
-                            f"copy (select {names} from {_quote(schema)}.{_quote(mart)}) to stdout "
+                            f"copy (select {names} from {table}) to stdout "
                             "with (format csv, header true)",
                             handle,
                         )
@@ -191,7 +203,7 @@ def _compare_spark(
 ) -> list[MartComparison]:
     results = []
     for mart, mart_columns in columns.items():
-        folder = spark_dir / "warehouse" / f"{schema}.db" / mart
+        folder = spark_dir / "warehouse" / f"{_schema_of(schema, mart)}.db" / mart
         if not any(folder.glob("**/*.parquet")):
             raise SegmentsError(
                 f"spark: no Parquet files for {schema}.{mart} in {folder} (build the spark target first)"

@@ -32,9 +32,10 @@ def month_ends(count: int, before: dt.date) -> list[dt.date]:
     return sorted(ends)
 
 
-def latest_recorded_date(warehouse: Path) -> dt.date | None:
-    """The most recent as_of_date in the snapshot history, or None when there is none yet."""
-    if not warehouse.is_file():
+def latest_recorded_date(warehouse: Path | None) -> dt.date | None:
+    """The most recent as_of_date in the snapshot history of a DuckDB warehouse, or None when there
+    is none yet (or the target is another engine: None for warehouse)."""
+    if warehouse is None or not warehouse.is_file():
         return None
     with duckdb.connect(str(warehouse)) as connection:
         found = connection.execute(
@@ -49,9 +50,11 @@ def latest_recorded_date(warehouse: Path) -> dt.date | None:
 
 
 def build_history(
-    dates: list[dt.date], warehouse: Path, say: Callable[[str], None] = lambda message: None
+    dates: list[dt.date], warehouse: Path | None, say: Callable[[str], None] = lambda message: None
 ) -> list[dt.date]:
-    """Build the segments and the snapshot for each date, oldest first; return the dates built."""
+    """Build the segments and the snapshot for each date, oldest first; return the dates built.
+    On DuckDB (warehouse given) dates before the latest one recorded are refused; on other
+    engines keeping the dates increasing is the caller's part."""
     if not dates:
         raise SegmentsError("no dates to build")
     ordered = sorted(set(dates))

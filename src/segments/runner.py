@@ -7,6 +7,7 @@ import os
 
 from segments.errors import SegmentsError
 from segments.project import project_dir, warehouse_path
+from segments.sql import first_lines
 
 
 def run_dbt(command: list[str], dbt_vars: dict | None = None) -> None:
@@ -21,6 +22,9 @@ def run_dbt(command: list[str], dbt_vars: dict | None = None) -> None:
         arguments += ["--vars", json.dumps(dbt_vars)]
     result = dbtRunner().invoke(arguments)
     if result.exception is not None:
-        raise SegmentsError(f"dbt {command[0]} could not run: {result.exception}")
+        message = first_lines(result.exception, 3)
+        if len(message) > 600:  # a parsing error quotes the whole YAML block it rejects
+            message = message[:600] + " ... (the full message is in the dbt log)"
+        raise SegmentsError(f"dbt {command[0]} could not run: {message}")
     if not result.success:
         raise SegmentsError(f"dbt {command[0]} failed: see the errors above")
