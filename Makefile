@@ -88,9 +88,10 @@ lint: install
 	$(BIN)/ruff check src tests/python
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests
 
-unit: install
+# pytest runs beside a throwaway PostgreSQL server (tests/python/test_engines.py loads into it).
+unit: install-engines
 	scripts/ensure_chromium.sh
-	$(BIN)/pytest
+	scripts/with_postgres.sh $(BIN)/pytest
 
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -65,7 +65,8 @@ def cmd_load(args: argparse.Namespace) -> None:
     warehouse = warehouse_path(args.database)
     load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
          target=target)
-    where = {"duckdb": str(warehouse), "postgres": "PostgreSQL", "spark": str(raw_parquet_dir())}[target]
+    where = {"spark": lambda: str(raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
+        target, lambda: str(warehouse))()
     _say(f"loaded {args.directory} into {where} ({time.perf_counter() - started:.1f} s)")
 
 
