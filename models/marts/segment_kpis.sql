@@ -70,7 +70,8 @@ kpis as (
         contacts,
         customers,
         cast(revenue_amount as decimal(28, 2)) as revenue_amount,
-        {{ segments.ratio('revenue_amount', 'sum(revenue_amount) over (partition by segment_dimension)') }} as revenue_share,
+        {{ segments.ratio('revenue_amount', 'sum(revenue_amount) over (partition by segment_dimension)') }}
+            as revenue_share,
         {{ segments.ratio('revenue_amount', 'orders') }} as average_order_value,
         {{ segments.ratio('orders', 'customers') }} as orders_per_customer,
         {{ segments.ratio('repeat_customers', 'customers') }} as repeat_purchase_rate,
