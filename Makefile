@@ -20,7 +20,7 @@ TEST_HISTORY_DATE ?= 2026-05-31
 
 SPARK_DIR ?= $(CURDIR)/target/spark-warehouse
 
-.PHONY: demo test install install-engines lint unit dbt-test test-postgres test-spark lock clean
+.PHONY: demo test install install-engines lint unit dbt-test test-postgres test-spark bench lock clean
 
 install: $(VENV)/.installed
 
@@ -93,9 +93,15 @@ unit: install-engines
 	scripts/ensure_chromium.sh
 	scripts/with_postgres.sh $(BIN)/pytest
 
+# The benchmark of docs/benchmarks.md (dbt build against its one-statement floor, pandas and polars).
+# BENCH_SCALES=S M L for every scale (L = 5M contacts takes hours); rewrites docs/benchmarks.md.
+BENCH_SCALES ?= S M
+bench: install-engines
+	$(BIN)/python benchmarks/bench.py --scales $(BENCH_SCALES)
+
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e .
+	.venv-lock/bin/pip install --quiet -e ".[postgres,spark,bench]"
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^dbt-segments' > constraints.body
 	{ head -3 constraints.txt; cat constraints.body; } > constraints.new && mv constraints.new constraints.txt
 	rm -rf .venv-lock constraints.body

@@ -1,0 +1,187 @@
+"""The benchmark's report: a readable summary for stdout and docs/benchmarks.md (rewritten entirely)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+PAIRS = (("dbt build", "floor"), ("dbt run (no tests)", "pandas"), ("dbt run (no tests)", "polars"))
+WHAT = {
+    "dbt build": "`segments build --as-of-date 2026-06-30`: every seed, model, snapshot, data test and unit test",
+    "floor": "benchmarks/floor.sql: one DuckDB statement from the raw tables, memory_limit as dbt, 2 threads",
+    "dbt run (no tests)": "`dbt build --exclude-resource-type test unit_test`: seeds, models, snapshot, no test",
+    "pandas": "benchmarks/peer_pandas.py: pandas on the raw files, written to Parquet",
+    "polars": "benchmarks/peer_polars.py: one polars lazy query on the raw files, written to Parquet",
+}
+SLOWEST = 10
+
+
+def dbt_timing(run_results: Path) -> dict:
+    """Node time per resource type and the slowest nodes, from a dbt run_results.json."""
+    if not run_results.is_file():
+        return {}
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    by_type: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for node in results:  # a few hundred dbt nodes, not data
+        kind = node["unique_id"].split(".", 1)[0]
+        by_type[kind] += node["execution_time"]
+        counts[kind] += 1
+    slowest = sorted(results, key=lambda node: node["execution_time"], reverse=True)[:SLOWEST]
+    return {
+        "by_type": {kind: (counts[kind], by_type[kind])
+                    for kind in sorted(by_type, key=by_type.get, reverse=True)},
+        "slowest": [(node["unique_id"], node["execution_time"]) for node in slowest],
+        "elapsed": json.loads(run_results.read_text(encoding="utf-8")).get("elapsed_time"),
+    }
+
+
+def _gib(value: int) -> str:
+    return f"{value / 2**30:.2f} GiB"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s" if value < 600 else f"{value / 60:.1f} min"
+
+
+def figures(result) -> list[tuple[str, str, str, str, str]]:
+    """Per contender: runs, median, min-max, peak RSS."""
+    rows = []
+    for name, runs in result.runs.items():
+        times = [run.seconds for run in runs]
+        peak = max(run.peak_rss_bytes for run in runs)
+        rows.append((name, str(len(runs)), _seconds(statistics.median(times)),
+                     f"{_seconds(min(times))} – {_seconds(max(times))}", _gib(peak)))
+    return rows
+
+
+def ratios(result) -> list[tuple[str, str, str]]:
+    """Per pair: the ratio of each round and their median."""
+    rows = []
+    for slow, fast in PAIRS:
+        if slow in result.runs and fast in result.runs:
+            each = [a.seconds / b.seconds for a, b in zip(result.runs[slow], result.runs[fast], strict=True)]
+            listed = ", ".join(f"{ratio:.1f}×" for ratio in each)
+            rows.append((f"{slow} / {fast}", listed, f"{statistics.median(each):.1f}×"))
+    return rows
+
+
+def _distribution(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{'null' if key is None else key}: {count:,}" for key, count in value.items())
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _data_line(result) -> str:
+    rows = ", ".join(f"{table} {count:,}" for table, count in result.rows.items())
+    generated = ("reused from an earlier run" if result.generate_seconds is None
+                 else f"generated in {_seconds(result.generate_seconds)}")
+    return (f"{result.contacts:,} contacts, seed 42, history ending 2026-06-30, {result.data_format} "
+            f"({generated}); raw rows: {rows}; `segments load` into a fresh DuckDB file: "
+            f"{_seconds(result.load_seconds)}.")
+
+
+def _timing_lines(title: str, timing: dict) -> list[str]:
+    if not timing:
+        return []
+    lines = [f"{title} (node times from run_results.json; two dbt threads, so they add up to more than the "
+             f"wall time of {_seconds(timing['elapsed'] or 0)}):", ""]
+    lines += _table(("resource type", "nodes", "node time"),
+                    [(kind, count, _seconds(seconds)) for kind, (count, seconds) in timing["by_type"].items()])
+    lines += ["", "Slowest nodes:", ""]
+    lines += _table(("node", "time"), [(f"`{node}`", _seconds(seconds)) for node, seconds in timing["slowest"]])
+    return [*lines, ""]
+
+
+def scale_markdown(result) -> list[str]:
+    """The section of one scale."""
+    lines = [f"## {result.scale}: {result.contacts:,} contacts", "", _data_line(result), ""]
+    lines += _table(("contender", "runs", "median", "min – max", "peak RSS (max of runs)"), figures(result))
+    lines += ["", "Ratios, round by round (each pair ran alternately on the same data):", ""]
+    lines += _table(("pair", "per round", "median"), ratios(result))
+    agreed = ", ".join(result.agreed) or "nothing"
+    lines += ["", f"**Agreement:** {agreed} agree with the dbt marts on every measure below and contact by "
+              f"contact on every column (dbt quarantined {result.quarantined} rows).", ""]
+    lines += _table(("measure", "dbt marts = floor = pandas = polars"),
+                    [(measure, _distribution(value)) for measure, value in result.reference.items()])
+    lines += ["", *_timing_lines("Where the time of the full dbt build goes", result.dbt_build_timing)]
+    lines += _timing_lines("Where the time of dbt without tests goes", result.dbt_run_timing)
+    return lines
+
+
+def markdown(results: list, context: dict[str, str]) -> str:
+    """docs/benchmarks.md."""
+    scales = " ".join(result.scale for result in results)
+    lines = [
+        "# Benchmarks (issue 6): the dbt build against its floor and dataframe peers",
+        "",
+        "Generated by `.venv/bin/python benchmarks/bench.py --scales " + scales + "`; the command rewrites "
+        "this file. Do not edit it by hand.",
+        "",
+        "## What is measured",
+        "",
+        *[f"- **{name}**: {what}." for name, what in WHAT.items()],
+        "",
+        "Each run is its own subprocess on the same generated data; dbt and the floor each get a fresh copy of "
+        "the loaded DuckDB file. Wall time is measured around the subprocess; peak RSS is the resident memory "
+        "of the whole process tree, sampled every 100 ms with psutil. Contenders alternate round by round "
+        "(dbt build, floor, dbt build, floor, ...; dbt run, pandas, polars, ...), and the ratios compare the "
+        "runs of one round. `dbt parse` runs once before, so every dbt run starts from the same partial-parse "
+        "state (dbt is still parsing the project each run: it is part of the price).",
+        "",
+        "Before any figure is reported, the floor's and the peers' per-contact tables are checked against the "
+        "marts of the dbt build (`contact_rfm`, `contact_abc`, `contact_lifecycle`, `contact_abell`): row "
+        "count, customers, sums of monetary and frequency, the distributions of the r/f/m scores, ABC tier, "
+        "lifecycle stage, primary need and primary technology, and then contact by contact on every column "
+        "(recency, frequency, monetary to the cent, scores, tier, stage, need, technology). A disagreement "
+        "stops the benchmark and names the measure.",
+        "",
+        "## Machine",
+        "",
+        *_table(("", ""), [
+            ("date", context["date"]), ("CPU", f"{context['cpu']} ({context['cpus']} CPUs)"),
+            ("RAM", context["ram"]), ("OS", context["os"]),
+            ("load average (1, 5, 15 min)",
+             f"{context['load']} at start, {context.get('load_after', '?')} at end"),
+            ("Python", context["python"]),
+            ("DuckDB / dbt-core / dbt-duckdb",
+             f"{context['duckdb']} / {context['dbt-core']} / {context['dbt-duckdb']}"),
+            ("pandas / polars / pyarrow / psutil",
+             f"{context['pandas']} / {context['polars']} / {context['pyarrow']} / {context['psutil']}"),
+            ("DuckDB memory_limit (dbt and floor)", context["memory_limit"]),
+            ("project commit", context["commit"]),
+            ("dbt project benchmarked", context.get("project", "work tree")),
+            ("segments CLI imported from", context.get("segments", "?")),
+        ]),
+        "",
+        "The machine is shared: other builds may run at the same time (see the load average), so single "
+        "figures move by a few percent to tens of percent; the alternation keeps the ratios fair.",
+        "",
+    ]
+    for result in results:
+        lines += scale_markdown(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def text_summary(results: list, context: dict[str, str]) -> str:
+    """A readable summary for stdout."""
+    lines = [f"benchmark on {context['cpu']} ({context['cpus']} CPUs, {context['ram']}), {context['date']}"]
+    for result in results:
+        lines += ["", f"{result.scale}: {result.contacts:,} contacts ({result.data_format}); "
+                  f"agreement with the marts: {', '.join(result.agreed) or 'none'}"]
+        lines += [f"  {name:<20} {runs} runs  median {median:>9}  range {span:<22} peak RSS {peak}"
+                  for name, runs, median, span, peak in figures(result)]
+        lines += [f"  {pair:<32} {each}  (median {median})" for pair, each, median in ratios(result)]
+        slowest = result.dbt_build_timing.get("slowest", [])[:3]
+        if slowest:
+            listed = ", ".join(f"{node} {seconds:.1f} s" for node, seconds in slowest)
+            lines.append(f"  slowest dbt build nodes: {listed}")
+    return "\n".join(lines)
