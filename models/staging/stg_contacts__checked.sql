@@ -60,19 +60,30 @@ row_checked as (
             when company_size < 0 then 'negative_number'
             when {{ segments.clean_text('raw_email_opt_in') }} is not null and email_opt_in is null
                 then 'invalid_boolean'
-        end as row_quarantine_reason,
-        count(*) over (partition by contact_id) as key_versions
+        end as row_quarantine_reason
     from parsed
+),
+
+key_versions as (
+    -- an aggregate joined back: cheaper than a window over millions of wide rows
+    select
+        contact_id,
+        count(*) as key_versions
+    from parsed
+    group by contact_id
 ),
 
 checked as (
     select
-        *,
+        row_checked.*,
+        key_versions.key_versions,
         case
-            when row_quarantine_reason is not null then row_quarantine_reason
-            when key_versions > 1 then 'conflicting_duplicate_key'
+            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
+            when key_versions.key_versions > 1 then 'conflicting_duplicate_key'
         end as quarantine_reason
     from row_checked
+    left join key_versions
+        on row_checked.contact_id = key_versions.contact_id
 )
 
 select * from checked

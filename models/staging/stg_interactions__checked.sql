@@ -70,20 +70,31 @@ row_checked as (
                 then 'unknown_interaction_type'
             when rating not between 1 and 5 then 'invalid_rating'
             when rating is not null and coalesce(interaction_type, '') != 'review' then 'invalid_rating'
-        end as row_quarantine_reason,
-        count(*) over (partition by interaction_id) as key_versions
+        end as row_quarantine_reason
     from parsed
+),
+
+key_versions as (
+    -- an aggregate joined back: cheaper than a window over millions of wide rows
+    select
+        interaction_id,
+        count(*) as key_versions
+    from parsed
+    group by interaction_id
 ),
 
 checked as (
     select
         row_checked.*,
+        key_versions.key_versions,
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when row_checked.key_versions > 1 then 'conflicting_duplicate_key'
+            when key_versions.key_versions > 1 then 'conflicting_duplicate_key'
             when contacts.contact_id is null then 'unknown_contact'
         end as quarantine_reason
     from row_checked
+    left join key_versions
+        on row_checked.interaction_id = key_versions.interaction_id
     left join contacts
         on row_checked.contact_id = contacts.contact_id
 )

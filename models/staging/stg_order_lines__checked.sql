@@ -99,38 +99,61 @@ row_checked as (
             when fx_rate_to_reporting is null then 'missing_fx_rate'
             when unit_price < 0 or discount_amount < 0 then 'negative_number'
             when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
-        end as row_quarantine_reason,
-        count(*) over (partition by order_id, line_number) as key_versions
+        end as row_quarantine_reason
     from parsed
+),
+
+-- Per key and per order facts are aggregates joined back, not window functions: a hash aggregate
+-- and a hash join are several times cheaper than partitioning millions of wide rows.
+key_versions as (
+    select
+        order_id,
+        line_number,
+        count(*) as key_versions
+    from parsed
+    group by order_id, line_number
 ),
 
 contact_checked as (
     select
         row_checked.*,
+        key_versions.key_versions,
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when row_checked.key_versions > 1 then 'conflicting_duplicate_key'
+            when key_versions.key_versions > 1 then 'conflicting_duplicate_key'
             when contacts.contact_id is null then 'unknown_contact'
         end as line_quarantine_reason
     from row_checked
+    left join key_versions
+        on
+            row_checked.order_id = key_versions.order_id
+            and row_checked.line_number = key_versions.line_number
     left join contacts
         on row_checked.contact_id = contacts.contact_id
 ),
 
-order_checked as (
+order_headers as (
     -- The lines of one order must agree on the order's header; an order is kept whole or not at all.
     select
-        *,
-        case
-            when line_quarantine_reason is null
-                then
-                    min(contact_id) over (partition by order_id) != max(contact_id) over (partition by order_id)
-                    or min(currency) over (partition by order_id) != max(currency) over (partition by order_id)
-                    or min(ordered_at) over (partition by order_id) != max(ordered_at) over (partition by order_id)
-        end as has_inconsistent_header,
-        max(case when line_quarantine_reason is not null then 1 else 0 end)
-            over (partition by order_id) as has_quarantined_line
+        order_id,
+        min(contact_id) != max(contact_id)
+        or min(currency) != max(currency)
+        or min(ordered_at) != max(ordered_at) as has_inconsistent_header,
+        max(case when line_quarantine_reason is not null then 1 else 0 end) as has_quarantined_line
     from contact_checked
+    group by order_id
+),
+
+order_checked as (
+    select
+        contact_checked.*,
+        case
+            when contact_checked.line_quarantine_reason is null then order_headers.has_inconsistent_header
+        end as has_inconsistent_header,
+        order_headers.has_quarantined_line
+    from contact_checked
+    left join order_headers
+        on contact_checked.order_id = order_headers.order_id
 ),
 
 checked as (
