@@ -12,31 +12,28 @@
     PostgreSQL alone would accept ('NaN', 'now', 'infinity', 'March 5 2024') give NULL as on DuckDB. -#}
 {% macro postgres__create_safe_cast_functions() -%}
     {%- set schema = adapter.quote(target.schema) -%}
+    {%- set functions = [
+        {'name': 'segments_try_numeric', 'type': 'numeric', 'volatility': 'immutable',
+         'pattern': '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$'},
+        {'name': 'segments_try_timestamptz', 'type': 'timestamptz', 'volatility': 'stable',
+         'pattern': segments.iso_timestamp_pattern()},
+    ] -%}
     {%- if execute -%}
         {%- do run_query('create schema if not exists ' ~ schema) -%}
-        {%- do run_query("
-            create or replace function " ~ schema ~ ".segments_try_numeric(value text) returns numeric
-            language plpgsql immutable parallel safe as $body$
-            begin
-                if trim(value) !~ '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$' then
+        {%- for function in functions -%}
+            {%- do run_query("
+                create or replace function " ~ schema ~ "." ~ function.name ~ "(value text)
+                returns " ~ function.type ~ "
+                language plpgsql " ~ function.volatility ~ " parallel safe as $body$
+                begin
+                    if trim(value) !~ '" ~ function.pattern ~ "' then
+                        return null;
+                    end if;
+                    return cast(value as " ~ function.type ~ ");
+                exception when others then
                     return null;
-                end if;
-                return cast(value as numeric);
-            exception when others then
-                return null;
-            end
-            $body$") -%}
-        {%- do run_query("
-            create or replace function " ~ schema ~ ".segments_try_timestamptz(value text) returns timestamptz
-            language plpgsql stable parallel safe as $body$
-            begin
-                if trim(value) !~ '" ~ segments.iso_timestamp_pattern() ~ "' then
-                    return null;
-                end if;
-                return cast(value as timestamptz);
-            exception when others then
-                return null;
-            end
-            $body$") -%}
+                end
+                $body$") -%}
+        {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}

@@ -9,7 +9,6 @@ spark target's warehouse folder, read in place, so no JVM is started.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from segments import postgres
 from segments.errors import SegmentsError
 from segments.sql import first_lines
 from segments.sql import literal as _literal
@@ -155,19 +155,9 @@ def _compare(
 def _compare_postgres(
     connection: duckdb.DuckDBPyConnection, columns: dict[str, list[tuple[str, str]]], schema: str
 ) -> list[MartComparison]:
-    try:
-        import psycopg2
-    except ImportError:
-        raise SegmentsError(
-            "comparing with PostgreSQL needs the postgres extra: pip install 'dbt-segments[postgres]'"
-        ) from None
+    server = postgres.connect()
     spool = Path(tempfile.mkdtemp(prefix="segments-compare-"))
     try:
-        try:
-            server = psycopg2.connect("")
-        except psycopg2.Error as error:
-            where = f"{os.environ.get('PGHOST', 'localhost')}:{os.environ.get('PGPORT', '5432')}"
-            raise SegmentsError(f"cannot connect to PostgreSQL at {where} ({first_lines(error)})") from None
         results = []
         with server, server.cursor() as cursor:
             for mart, mart_columns in columns.items():
@@ -181,17 +171,17 @@ def _compare_postgres(
                             "with (format csv, header true)",
                             handle,
                         )
-                    except psycopg2.Error as error:
-                        raise SegmentsError(f"PostgreSQL {schema}.{mart}: {first_lines(error)}") from None
+                    except postgres.database_error() as error:
+                        raise SegmentsError(f"PostgreSQL {table}: {first_lines(error)}") from None
                 as_text = "{" + ", ".join(f"{_literal(name)}: 'VARCHAR'" for name, _ in mart_columns) + "}"
                 engine_sql = (
                     f"select * from read_csv({_literal(str(spooled))}, header = true, auto_detect = false, "
                     f"columns = {as_text}, quote = '\"', escape = '\"')"
                 )
                 results.append(_compare(connection, "postgres", mart, mart_columns, engine_sql, schema))
-        server.close()
         return results
     finally:
+        server.close()
         shutil.rmtree(spool, ignore_errors=True)
 
 

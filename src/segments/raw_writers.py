@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from segments import postgres
 from segments.contract import RAW_TABLES, RawTable
 from segments.errors import SegmentsError
 from segments.sql import first_lines
@@ -71,19 +72,9 @@ def write_postgres(
     Each table travels as a CSV written by DuckDB and read by the server's COPY (bulk, not row by
     row). Both sides use the same CSV convention: NULL is an empty field, an empty string is "".
     """
-    try:
-        import psycopg2
-    except ImportError:
-        raise SegmentsError(
-            "the postgres target needs the postgres extra: pip install 'dbt-segments[postgres]'"
-        ) from None
+    server = postgres.connect()
     spool = Path(tempfile.mkdtemp(prefix="segments-pg-load-"))
     try:
-        try:
-            server = psycopg2.connect("")  # libpq reads the PG* variables
-        except psycopg2.Error as error:
-            where = f"{os.environ.get('PGHOST', 'localhost')}:{os.environ.get('PGPORT', '5432')}"
-            raise SegmentsError(f"cannot connect to PostgreSQL at {where} ({first_lines(error)})") from None
         counts: dict[str, int] = {}
         try:
             with server, server.cursor() as cursor:  # one transaction: commit on success, else rollback
@@ -102,7 +93,7 @@ def write_postgres(
                         cursor.copy_expert(f"copy {target} from stdin with (format csv, header true)", handle)
                     cursor.execute(f"select count(*) from {target}")
                     counts[table.name] = cursor.fetchone()[0]
-        except psycopg2.Error as error:
+        except postgres.database_error() as error:
             raise SegmentsError(f"PostgreSQL: load rolled back ({first_lines(error, 3)})") from None
         finally:
             server.close()
