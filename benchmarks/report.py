@@ -10,7 +10,7 @@ from pathlib import Path
 PAIRS = (("dbt build", "floor"), ("dbt run (no tests)", "pandas"), ("dbt run (no tests)", "polars"))
 WHAT = {
     "dbt build": "`segments build --as-of-date 2026-06-30`: every seed, model, snapshot, data test and unit test",
-    "floor": "benchmarks/floor.sql: one DuckDB statement from the raw tables, memory_limit as dbt, 2 threads",
+    "floor": "benchmarks/floor.sql: one DuckDB statement from the raw tables, 2 threads, its own memory_limit",
     "dbt run (no tests)": "`dbt build --exclude-resource-type test unit_test`: seeds, models, snapshot, no test",
     "pandas": "benchmarks/peer_pandas.py: pandas on the raw files, written to Parquet",
     "polars": "benchmarks/peer_polars.py: one polars lazy query on the raw files, written to Parquet",
@@ -156,7 +156,7 @@ def markdown(results: list, context: dict[str, str]) -> str:
              f"{context['duckdb']} / {context['dbt-core']} / {context['dbt-duckdb']}"),
             ("pandas / polars / pyarrow / psutil",
              f"{context['pandas']} / {context['polars']} / {context['pyarrow']} / {context['psutil']}"),
-            ("DuckDB memory_limit (dbt and floor)", context["memory_limit"]),
+            ("DuckDB memory_limit (dbt / floor)", f"{context['memory_limit']} / {context['floor_memory_limit']}"),
             ("project commit", context["commit"]),
             ("dbt project benchmarked", context.get("project", "work tree")),
             ("segments CLI imported from", context.get("segments", "?")),
