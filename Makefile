@@ -17,6 +17,9 @@ TEST_DIR ?= target/test-data
 TEST_DB ?= $(CURDIR)/target/test-warehouse.duckdb
 TEST_END_DATE ?= 2026-06-30
 TEST_HISTORY_DATE ?= 2026-05-31
+# The prediction parameters DuckDB fitted for each date: the other engines score with them.
+TEST_PARAMETERS_HISTORY ?= target/prediction-parameters-$(TEST_HISTORY_DATE).json
+TEST_PARAMETERS ?= target/prediction-parameters-$(TEST_END_DATE).json
 
 SPARK_DIR ?= $(CURDIR)/target/spark-warehouse
 
@@ -55,7 +58,9 @@ dbt-test: install
 		--inject-bad-rows --out $(TEST_DIR)
 	$(BIN)/segments load --lenient --database $(TEST_DB) $(TEST_DIR)
 	$(BIN)/segments history --database $(TEST_DB) --dates $(TEST_HISTORY_DATE)
+	$(BIN)/segments parameters --database $(TEST_DB) --out $(TEST_PARAMETERS_HISTORY)
 	$(BIN)/segments build --database $(TEST_DB) --as-of-date $(TEST_END_DATE)
+	$(BIN)/segments parameters --database $(TEST_DB) --out $(TEST_PARAMETERS)
 	$(BIN)/segments validate --database $(TEST_DB) --out target/gx
 
 # The dbt-test data on PostgreSQL: a throwaway server (scripts/with_postgres.sh), bulk load, one
@@ -65,8 +70,10 @@ test-postgres: install-engines
 	@start=$$(date +%s); \
 	DBT_TARGET_PATH=target/postgres DBT_LOG_PATH=logs/postgres scripts/with_postgres.sh bash -c '\
 		$(BIN)/segments load --lenient --target postgres $(TEST_DIR) && \
-		$(BIN)/segments history --target postgres --dates $(TEST_HISTORY_DATE) && \
-		$(BIN)/segments build --target postgres --as-of-date $(TEST_END_DATE) && \
+		SEGMENTS_PREDICTION_PARAMETERS="$$(cat $(TEST_PARAMETERS_HISTORY))" \
+			$(BIN)/segments history --target postgres --dates $(TEST_HISTORY_DATE) && \
+		SEGMENTS_PREDICTION_PARAMETERS="$$(cat $(TEST_PARAMETERS))" \
+			$(BIN)/segments build --target postgres --as-of-date $(TEST_END_DATE) && \
 		$(BIN)/segments compare-engines --database $(TEST_DB) --postgres'; \
 	status=$$?; echo "test-postgres: $$(( $$(date +%s) - start )) s"; exit $$status
 
@@ -79,8 +86,10 @@ test-spark: install-engines
 	@start=$$(date +%s); \
 	export SEGMENTS_SPARK_DIR=$(SPARK_DIR) DBT_TARGET_PATH=target/spark DBT_LOG_PATH=logs/spark; \
 	$(BIN)/segments load --lenient --target spark $(TEST_DIR) && \
-	$(BIN)/segments history --target spark --dates $(TEST_HISTORY_DATE) && \
-	$(BIN)/segments build --target spark --as-of-date $(TEST_END_DATE) && \
+	SEGMENTS_PREDICTION_PARAMETERS="$$(cat $(TEST_PARAMETERS_HISTORY))" \
+		$(BIN)/segments history --target spark --dates $(TEST_HISTORY_DATE) && \
+	SEGMENTS_PREDICTION_PARAMETERS="$$(cat $(TEST_PARAMETERS))" \
+		$(BIN)/segments build --target spark --as-of-date $(TEST_END_DATE) && \
 	$(BIN)/segments compare-engines --database $(TEST_DB) --spark-dir $(SPARK_DIR); \
 	status=$$?; echo "test-spark: $$(( $$(date +%s) - start )) s"; exit $$status
 

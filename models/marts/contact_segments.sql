@@ -2,7 +2,7 @@
     types are a contract (see _marts__models.yml); a breaking change goes to a new version. -#}
 {%- set segment_columns = [
     'lifecycle_stage', 'rfm_segment', 'rfm_cell', 'abc_tier', 'client_group', 'primary_need',
-    'primary_technology',
+    'primary_technology', 'churn_risk', 'loyalty_segment',
 ] -%}
 
 with
@@ -27,6 +27,14 @@ contact_abell as (
     select * from {{ ref('contact_abell') }}
 ),
 
+contact_predictions as (
+    select * from {{ ref('contact_predictions') }}
+),
+
+contact_engagement as (
+    select * from {{ ref('contact_engagement') }}
+),
+
 joined as (
     select
         -- keys and reachability
@@ -49,11 +57,14 @@ joined as (
         contact_abell.client_group,
         contact_abell.primary_need,
         coalesce(contact_abell.primary_technology, 'none') as primary_technology,
+        coalesce(contact_predictions.churn_risk, 'non_customer') as churn_risk,
+        contact_engagement.loyalty_segment,
 
         -- value
         coalesce(contact_rfm.frequency, 0) as frequency,
         cast(coalesce(contact_rfm.monetary, 0) as decimal(28, 2)) as monetary,
         contact_rfm.last_order_date,
+        cast(contact_predictions.predicted_clv as decimal(28, 2)) as predicted_clv,
 
         {{ segments.as_of_date() }} as as_of_date
     from contacts
@@ -61,10 +72,14 @@ joined as (
         on contacts.contact_id = contact_lifecycle.contact_id
     inner join contact_abell
         on contacts.contact_id = contact_abell.contact_id
+    inner join contact_engagement
+        on contacts.contact_id = contact_engagement.contact_id
     left join contact_rfm
         on contacts.contact_id = contact_rfm.contact_id
     left join contact_abc
         on contacts.contact_id = contact_abc.contact_id
+    left join contact_predictions
+        on contacts.contact_id = contact_predictions.contact_id
 ),
 
 hashed as (
@@ -86,9 +101,12 @@ hashed as (
         client_group,
         primary_need,
         primary_technology,
+        churn_risk,
+        loyalty_segment,
         cast(frequency as bigint) as frequency,
         monetary,
         last_order_date,
+        predicted_clv,
         as_of_date,
         {{ segments.row_fingerprint(segment_columns) }} as segment_hash
     from joined

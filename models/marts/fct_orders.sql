@@ -38,6 +38,7 @@ orders_as_of as (
         line_totals.net_amount,
         line_totals.revenue_amount,
         line_totals.refunded_amount,
+        cast(round(orders.discount_amount * orders.fx_rate_to_reporting, 2) as decimal(28, 2)) as discount_amount,
 
         -- timestamps
         orders.ordered_at,

@@ -52,6 +52,7 @@ aggregated as (
         count(*) as contacts,
         cast(sum(is_customer) as bigint) as customers,
         sum(monetary) as revenue_amount,
+        sum(predicted_clv) as predicted_clv_amount,
         cast(sum(frequency) as bigint) as orders,
         cast(sum(is_repeat_customer) as bigint) as repeat_customers,
         cast(sum(is_unsubscribed_flag) as bigint) as unsubscribed_contacts,
@@ -70,6 +71,8 @@ kpis as (
         contacts,
         customers,
         cast(revenue_amount as decimal(28, 2)) as revenue_amount,
+        cast(coalesce(predicted_clv_amount, 0) as decimal(28, 2)) as predicted_clv_amount,
+        {{ segments.ratio('predicted_clv_amount', 'customers') }} as predicted_clv_per_customer,
         {{ segments.ratio('revenue_amount', 'sum(revenue_amount) over (partition by segment_dimension)') }}
             as revenue_share,
         {{ segments.ratio('revenue_amount', 'orders') }} as average_order_value,

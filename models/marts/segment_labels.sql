@@ -22,6 +22,10 @@ technologies as (
     select * from {{ ref('abell_technology_labels') }}
 ),
 
+loyalty_segments as (
+    select * from {{ ref('loyalty_segments') }}
+),
+
 labels as (
     select
         'lifecycle_stage' as segment_dimension,
@@ -65,6 +69,17 @@ labels as (
     select
         'primary_technology' as segment_dimension,
         'none' as label
+    {% for band in var('churn_risk_labels') + ['non_customer'] %}
+        union all
+        select
+            'churn_risk' as segment_dimension,
+            '{{ band }}' as label
+    {% endfor %}
+    union all
+    select
+        'loyalty_segment' as segment_dimension,
+        loyalty_segment as label
+    from loyalty_segments
 )
 
 select * from labels

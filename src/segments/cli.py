@@ -152,6 +152,18 @@ def cmd_compare_engines(args: argparse.Namespace) -> None:
         raise SegmentsError(f"{len(differing)} mart(s) differ from the DuckDB reference: {names}")
 
 
+def cmd_parameters(args: argparse.Namespace) -> None:
+    from segments.parameters import parameters_json
+    from segments.project import warehouse_path
+
+    text = parameters_json(warehouse_path(args.database))
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        _say(f"prediction parameters written to {args.out}")
+    else:
+        print(text)
+
+
 def cmd_summary(args: argparse.Namespace) -> None:
     from segments.project import warehouse_path
     from segments.summary import summary
@@ -352,6 +364,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_database(compare)
     compare.set_defaults(handler=cmd_compare_engines)
+
+    parameters = commands.add_parser(
+        "parameters",
+        help="print the BG/NBD and Gamma-Gamma parameters of a DuckDB build as JSON",
+        description="Print the prediction parameters (mart prediction_parameters) of a DuckDB build "
+        "as the JSON the dbt var prediction_parameters takes, e.g. to score another engine with the "
+        "same parameters: SEGMENTS_PREDICTION_PARAMETERS=\"$(segments parameters)\" segments build "
+        "--target postgres.",
+    )
+    parameters.add_argument("--out", help="write the JSON to this file instead of standard output")
+    _add_database(parameters)
+    parameters.set_defaults(handler=cmd_parameters)
 
     validate = commands.add_parser(
         "validate",

@@ -32,6 +32,7 @@ def summary(warehouse: Path) -> str:
         lines += [""] + _quarantine_lines(connection)
         lines += [""] + _order_lines(connection)
         lines += [""] + _segment_lines(connection)
+        lines += [""] + _prediction_lines(connection)
         lines += [""] + _activation_lines(connection)
     return "\n".join(lines)
 
@@ -150,6 +151,50 @@ def _segment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     ) + [""]
     lines += _guard_lines(connection) + [""]
     lines += _abell_lines(connection)
+    return lines
+
+
+def _prediction_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The model parameters, churn risk bands and predicted CLV, and the calibration check."""
+    parameters = connection.execute(
+        f"""
+        select parameter_source, r_parameter, alpha_parameter, a_parameter, b_parameter,
+               p_parameter, q_parameter, gamma_parameter, bgnbd_sample_size
+        from {_relation(connection, "prediction_parameters")} where fit_purpose = 'scoring'
+        """
+    ).fetchone()
+    source, r, alpha, a, b, p, q, gamma, sample = parameters
+    fitted_on = f", fitted on {sample:,} customers" if sample else ""
+    lines = [
+        f"Predictions (parameters: {source}{fitted_on})",
+        f"  BG/NBD r={r:.4g} alpha={alpha:.4g} a={a:.4g} b={b:.4g}; Gamma-Gamma p={p:.4g} q={q:.4g} "
+        f"gamma={gamma:.4g}",
+        "",
+    ]
+    bands = connection.execute(
+        f"""
+        select churn_risk, count(*), count(*) / sum(count(*)) over (), avg(p_no_purchase),
+               sum(predicted_clv) / nullif(sum(sum(predicted_clv)) over (), 0)
+        from {_relation(connection, "contact_predictions")} group by 1 order by 4
+        """
+    ).fetchall()
+    lines += _table(
+        "Churn risk (probability of no purchase in the horizon)",
+        ("churn_risk", "customers", "share", "avg P(no purchase)", "predicted CLV share"),
+        [(band, f"{count:,}", _percent(share), f"{risk:.2f}", _percent(clv)) for band, count, share, risk, clv
+         in bands],
+    ) + [""]
+    total = connection.execute(
+        f"""
+        select customers, predicted_purchases, actual_purchases, relative_error, holdout_days
+        from {_relation(connection, "prediction_calibration")} where prediction_decile = 'all'
+        """
+    ).fetchone()
+    if total:
+        customers, predicted, actual, error, days = total
+        error_text = "n/a" if error is None else f"{error:+.1%}"
+        lines.append(f"Calibration: {customers:,} customers, last {days} days held out: predicted "
+                     f"{predicted:,.1f} purchases, actual {actual:,} ({error_text})")
     return lines
 
 

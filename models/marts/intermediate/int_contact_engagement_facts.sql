@@ -1,4 +1,5 @@
 {%- set engagement_types = var('lifecycle_engagement_types') -%}
+{%- set reactivity_window_days = var('engagement_reactivity_window_days') -%}
 
 with
 
@@ -38,7 +39,17 @@ engagement_facts as (
         {{ dbt.bool_or("interaction_type = 'unsubscribe'") }} as is_unsubscribed,
         max(case when interaction_type = 'email_sent' then occurred_at end) as last_email_sent_at,
         min(occurred_at) as first_interaction_at,
-        max(occurred_at) as last_interaction_at
+        max(occurred_at) as last_interaction_at,
+        max(case when is_engagement_event then occurred_at end) as last_engagement_event_at,
+        sum(
+            case when interaction_type = 'email_sent' and days_ago <= {{ reactivity_window_days }} then 1 else 0 end
+        ) as reactivity_window_emails_sent,
+        sum(
+            case when interaction_type = 'email_open' and days_ago <= {{ reactivity_window_days }} then 1 else 0 end
+        ) as reactivity_window_email_opens,
+        sum(
+            case when interaction_type = 'email_click' and days_ago <= {{ reactivity_window_days }} then 1 else 0 end
+        ) as reactivity_window_email_clicks
     from interactions_as_of
     group by contact_id
 )

@@ -1,0 +1,15 @@
+{% macro bgnbd_expected_purchases(x, t_x, big_t, horizon, series, r, alpha, a, b) -%}
+    {{ return(adapter.dispatch('bgnbd_expected_purchases', 'segments')(x, t_x, big_t, horizon, series, r, alpha, a, b)) }}
+{%- endmacro %}
+
+{#- BG/NBD expected purchases in the next `horizon` days (Fader, Hardie & Lee 2005, eq. 10):
+    (a + b + x - 1) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x)
+    2F1(r + x, b + x; a + b + x - 1; z)] / (1 + odds), with z = t / (alpha + T + t).
+    By Euler's transformation, ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z)
+    = (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z): `series` is that second
+    hypergeometric value (model int_bgnbd_series), whose terms stay small however large x is. -#}
+{% macro default__bgnbd_expected_purchases(x, t_x, big_t, horizon, series, r, alpha, a, b) -%}
+    ({{ a }} + {{ b }} + {{ x }} - 1) / nullif({{ a }} - 1, 0)
+    * (1.0 - power(({{ alpha }} + {{ big_t }}) / ({{ alpha }} + {{ big_t }} + {{ horizon }}), {{ a }} - 1) * {{ series }})
+    / (1.0 + {{ segments.bgnbd_dropout_odds(x, t_x, big_t, r, alpha, a, b) }})
+{%- endmacro %}

@@ -1,0 +1,84 @@
+{#- Does the model predict what customers then did? Fitted on the history up to
+    prediction_holdout_days before as_of_date (fit purpose calibration), each customer's expected
+    purchases over those days are compared with the purchases actually made in them; one row per
+    decile of prediction (1 = the lowest tenth of predicted purchases, tie-aware), plus an
+    'all' row. -#}
+{%- set holdout_days = var('prediction_holdout_days') -%}
+
+with
+
+purchase_summary as (
+    select * from {{ ref('int_customer_purchase_summary') }}
+),
+
+prediction_parameters as (
+    select * from {{ ref('prediction_parameters') }}
+),
+
+bgnbd_series as (
+    select * from {{ ref('int_bgnbd_series') }}
+),
+
+calibration_customers as (
+    select
+        purchase_summary.contact_id,
+        purchase_summary.holdout_purchases,
+        {{ segments.round_double(segments.bgnbd_expected_purchases(
+            'purchase_summary.repeat_purchases', 'purchase_summary.days_first_to_last',
+            'purchase_summary.days_first_to_cutoff', 'bgnbd_series.horizon_days', 'bgnbd_series.series_value',
+            'prediction_parameters.r_parameter', 'prediction_parameters.alpha_parameter',
+            'prediction_parameters.a_parameter', 'prediction_parameters.b_parameter'), 9) }} as predicted_purchases
+    from purchase_summary
+    inner join prediction_parameters
+        on purchase_summary.fit_purpose = prediction_parameters.fit_purpose
+    inner join bgnbd_series
+        on
+            purchase_summary.fit_purpose = bgnbd_series.fit_purpose
+            and purchase_summary.repeat_purchases = bgnbd_series.repeat_purchases
+            and purchase_summary.days_first_to_cutoff = bgnbd_series.days_first_to_cutoff
+            and bgnbd_series.horizon_days = {{ holdout_days }}
+    where purchase_summary.fit_purpose = 'calibration'
+),
+
+deciles as (
+    select
+        *,
+        {{ segments.tie_aware_score('predicted_purchases', bins=10) }} as prediction_decile
+    from calibration_customers
+),
+
+by_decile as (
+    select
+        lpad(cast(prediction_decile as {{ dbt.type_string() }}), 2, '0') as prediction_decile,
+        count(*) as customers,
+        -- exact decimal sums: the total does not depend on row order
+        cast(sum(cast(predicted_purchases as decimal(38, 9))) as {{ segments.type_double() }}) as predicted_purchases,
+        sum(holdout_purchases) as actual_purchases
+    from deciles
+    group by prediction_decile
+    union all
+    select
+        'all' as prediction_decile,
+        count(*) as customers,
+        cast(sum(cast(predicted_purchases as decimal(38, 9))) as {{ segments.type_double() }}) as predicted_purchases,
+        sum(holdout_purchases) as actual_purchases
+    from deciles
+),
+
+compared as (
+    select
+        prediction_decile,
+        customers,
+        predicted_purchases,
+        actual_purchases,
+        {{ segments.round_double(segments.ratio('predicted_purchases', 'customers'), 9) }} as predicted_per_customer,
+        {{ segments.round_double(segments.ratio('actual_purchases', 'customers'), 9) }} as actual_per_customer,
+        {{ segments.round_double(segments.ratio('predicted_purchases - actual_purchases', 'actual_purchases'), 9) }}
+            as relative_error,
+        {{ holdout_days }} as holdout_days,
+        cast({{ dbt.dateadd('day', -holdout_days, segments.as_of_date()) }} as date) as calibration_cutoff_date,
+        {{ segments.as_of_date() }} as as_of_date
+    from by_decile
+)
+
+select * from compared

@@ -1,0 +1,38 @@
+"""The prediction parameters a DuckDB build used, as the JSON the var prediction_parameters takes.
+
+Another engine (or a later run) given this JSON scores with exactly the same parameters: floats are
+written with repr, which reads back to the same double.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from segments.errors import SegmentsError
+
+PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "gamma")
+
+
+def fitted_parameters(warehouse: Path) -> dict[str, dict[str, float]]:
+    """{fit_purpose: {parameter: value}} from the mart prediction_parameters of a DuckDB build."""
+    if not warehouse.is_file():
+        raise SegmentsError(f"{warehouse}: no warehouse yet: run `segments load` and `segments build`")
+    columns = ", ".join(f"{name}_parameter" for name in PARAMETERS)
+    with duckdb.connect(str(warehouse)) as connection:
+        try:
+            rows = connection.execute(
+                f"select fit_purpose, {columns} from main.prediction_parameters order by fit_purpose"
+            ).fetchall()
+        except duckdb.CatalogException:
+            raise SegmentsError(
+                f"{warehouse}: no table prediction_parameters: run `segments build` first") from None
+    if not rows:
+        raise SegmentsError(f"{warehouse}: prediction_parameters is empty")
+    return {purpose: dict(zip(PARAMETERS, map(float, values), strict=True)) for purpose, *values in rows}
+
+
+def parameters_json(warehouse: Path) -> str:
+    return json.dumps(fitted_parameters(warehouse), sort_keys=True)
