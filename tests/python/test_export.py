@@ -21,7 +21,7 @@ from segments.export import STATE_TABLE, export_audience, manifest_path_for
 END_DATE = "2026-06-30"
 DIMENSIONS = (
     "lifecycle_stage", "rfm_segment", "abc_tier", "client_group", "primary_need",
-    "primary_technology",
+    "primary_technology", "churn_risk", "loyalty_segment",
 )
 
 
