@@ -9,8 +9,9 @@ main.contact_segments whose label on one segment dimension is one of the given l
 ordered by email, then contact_id. tags are the contact's segment labels as `dimension:label`,
 joined by `;`, in the column order of contact_segments (lifecycle_stage, rfm_segment, abc_tier,
 client_group, primary_need, primary_technology, churn_risk, loyalty_segment). With hash_emails the
-clear columns are replaced by email_sha256, first_name_sha256 and last_name_sha256: SHA-256 hex of the trimmed, lower-cased
-value (customer-match uploads), rows ordered by the hash; no clear email or name is written.
+clear columns are replaced by email_sha256, first_name_sha256 and last_name_sha256: SHA-256 hex of
+the trimmed, lower-cased value (customer-match uploads), rows ordered by the hash; no clear email or
+name is written.
 
 Only reachable contacts (is_email_reachable: email present, opted in, not unsubscribed) are
 exported unless include_unreachable is given; contacts without an email never are.
