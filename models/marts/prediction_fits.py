@@ -14,10 +14,6 @@ import datetime
 
 import pandas as pd
 
-FIT_COLUMNS = ["r", "alpha", "a", "b", "bgnbd_log_likelihood", "bgnbd_sample_size", "bgnbd_converged",
-               "p", "q", "gamma", "gamma_gamma_log_likelihood", "gamma_gamma_sample_size",
-               "gamma_gamma_converged"]
-
 
 def _fit(purpose, cutoff_date, counts, spend):
     from segments.predict import fit_bgnbd, fit_gamma_gamma

@@ -20,9 +20,8 @@ from scipy import special
 
 from segments import predict
 from segments.cli import main
+from segments.parameters import PARAMETERS
 from segments.project import project_dir
-
-PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "gamma")
 
 
 def _project_vars() -> dict:
