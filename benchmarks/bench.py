@@ -523,7 +523,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--scales", nargs="+", choices=sorted(SCALES), default=["S"], metavar="SCALE",
                         help="S (10,000 contacts), M (1,000,000), L (5,000,000); default: S")
-    parser.add_argument("--pairs", type=_positive, help="rounds per scale (default: 3 at S and M, 2 at L)")
+    parser.add_argument("--pairs", nargs="+", type=_pairs, default=[], metavar="[SCALE=]N",
+                        help="rounds per scale: N for every scale, SCALE=N for one (e.g. --pairs L=1); "
+                        "default: 3 at S and M, 2 at L")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR / "target" / "bench",
                         help="generated data, warehouses and logs (default: target/bench)")
     parser.add_argument("--project-ref", metavar="REF",
@@ -531,6 +533,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--doc", type=Path, default=PROJECT_DIR / "docs" / "benchmarks.md",
                         help="the Markdown report to rewrite (default: docs/benchmarks.md)")
     return parser.parse_args(argv)
+
+
+def _pairs(text: str) -> tuple[str | None, int]:
+    """`N` (every scale) or `SCALE=N` (one scale) -> (scale or None, N)."""
+    scale, _, count = text.rpartition("=")
+    if scale and scale not in SCALES:
+        raise argparse.ArgumentTypeError(f"unknown scale {scale!r} (choose from {', '.join(sorted(SCALES))})")
+    return (scale or None, _positive(count))
+
+
+def pairs_per_scale(entries: list[tuple[str | None, int]]) -> dict[str, int]:
+    """The rounds of every scale: the defaults, then `N` entries, then `SCALE=N` entries."""
+    pairs = dict(DEFAULT_PAIRS)
+    for scale, count in sorted(entries, key=lambda entry: entry[0] is not None):
+        pairs.update({scale: count} if scale else dict.fromkeys(pairs, count))
+    return pairs
 
 
 def _positive(text: str) -> int:
@@ -558,7 +576,8 @@ def main(argv: list[str] | None = None) -> int:
         snapshot_project(workspace, args.project_ref)
         context = machine()
         context["project"] = args.project_ref or "work tree"
-        results = [bench_scale(workspace, scale, args.pairs) for scale in scales]
+        pairs = pairs_per_scale(args.pairs)
+        results = [bench_scale(workspace, scale, pairs[scale]) for scale in scales]
     except (BenchError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,5 @@
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('contacts') -%}
-{%- set raw_columns_in_rows = [] -%}
-{%- for column in raw_columns -%}{%- do raw_columns_in_rows.append('' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -16,11 +14,10 @@ distinct_rows as (
 
 parsed as (
     select
-        -- the row as delivered, kept for the quarantine
+        -- the row as delivered (the final select keeps it for quarantined rows only)
         {% for column in raw_columns -%}
             {{ column }} as raw_{{ column }},
         {% endfor -%}
-        {{ segments.row_fingerprint(raw_columns_in_rows) }} as raw_row_id,
         collapsed_duplicates,
 
         -- keys
@@ -84,6 +81,40 @@ checked as (
     from row_checked
     left join key_versions
         on row_checked.contact_id = key_versions.contact_id
+),
+
+final as (
+    select
+        -- the row as delivered and its fingerprint, on quarantined rows only
+        {{- segments.quarantined_raw_columns('checked', raw_columns) }},
+        checked.collapsed_duplicates,
+
+        -- keys
+        checked.contact_id,
+
+        -- personal and firmographic attributes
+        checked.email,
+        checked.first_name,
+        checked.last_name,
+        checked.company_name,
+        checked.job_title,
+        checked.industry,
+        checked.company_size,
+        checked.country,
+        checked.acquisition_channel,
+
+        -- consent
+        checked.email_opt_in,
+
+        -- timestamps, UTC
+        checked.created_at,
+        checked.updated_at,
+
+        -- the checks, step by step
+        checked.row_quarantine_reason,
+        checked.key_versions,
+        checked.quarantine_reason
+    from checked
 )
 
-select * from checked
+select * from final

@@ -1,7 +1,5 @@
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('interactions') -%}
-{%- set raw_columns_in_rows = [] -%}
-{%- for column in raw_columns -%}{%- do raw_columns_in_rows.append('distinct_rows.' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -24,11 +22,10 @@ distinct_rows as (
 
 parsed as (
     select
-        -- the row as delivered, kept for the quarantine
+        -- the row as delivered (the final select keeps it for quarantined rows only)
         {% for column in raw_columns -%}
             distinct_rows.{{ column }} as raw_{{ column }},
         {% endfor -%}
-        {{ segments.row_fingerprint(raw_columns_in_rows) }} as raw_row_id,
         distinct_rows.collapsed_duplicates,
 
         -- keys
@@ -97,6 +94,35 @@ checked as (
         on row_checked.interaction_id = key_versions.interaction_id
     left join contacts
         on row_checked.contact_id = contacts.contact_id
+),
+
+final as (
+    select
+        -- the row as delivered and its fingerprint, on quarantined rows only
+        {{- segments.quarantined_raw_columns('checked', raw_columns) }},
+        checked.collapsed_duplicates,
+
+        -- keys
+        checked.interaction_id,
+        checked.contact_id,
+        checked.campaign_id,
+
+        -- labels
+        checked.channel,
+        checked.interaction_type,
+        checked.topic,
+
+        -- measures
+        checked.rating,
+
+        -- timestamps, UTC
+        checked.occurred_at,
+
+        -- the checks, step by step
+        checked.row_quarantine_reason,
+        checked.key_versions,
+        checked.quarantine_reason
+    from checked
 )
 
-select * from checked
+select * from final

@@ -1,7 +1,5 @@
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('orders') -%}
-{%- set raw_columns_in_rows = [] -%}
-{%- for column in raw_columns -%}{%- do raw_columns_in_rows.append('distinct_rows.' ~ column) -%}{%- endfor -%}
 
 with
 
@@ -32,11 +30,10 @@ distinct_rows as (
 
 parsed as (
     select
-        -- the row as delivered, kept for the quarantine
+        -- the row as delivered (the final select keeps it for quarantined rows only)
         {% for column in raw_columns -%}
             distinct_rows.{{ column }} as raw_{{ column }},
         {% endfor -%}
-        {{ segments.row_fingerprint(raw_columns_in_rows) }} as raw_row_id,
         distinct_rows.collapsed_duplicates,
 
         -- keys
@@ -167,6 +164,44 @@ checked as (
         quantity * unit_price as gross_amount,
         quantity * unit_price - discount_amount as net_amount
     from order_checked
+),
+
+final as (
+    select
+        -- the row as delivered and its fingerprint, on quarantined rows only
+        {{- segments.quarantined_raw_columns('checked', raw_columns) }},
+        checked.collapsed_duplicates,
+
+        -- keys
+        checked.order_id,
+        checked.line_number,
+        checked.contact_id,
+        checked.product_id,
+
+        -- labels
+        checked.order_line_status,
+        checked.product_category,
+        checked.currency,
+        checked.fx_rate_to_reporting,
+
+        -- amounts, in the line's currency
+        checked.quantity,
+        checked.unit_price,
+        checked.discount_amount,
+        checked.gross_amount,
+        checked.net_amount,
+
+        -- timestamps, UTC
+        checked.ordered_at,
+
+        -- the checks, step by step
+        checked.row_quarantine_reason,
+        checked.key_versions,
+        checked.line_quarantine_reason,
+        checked.has_inconsistent_header,
+        checked.has_quarantined_line,
+        checked.quarantine_reason
+    from checked
 )
 
-select * from checked
+select * from final
