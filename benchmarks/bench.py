@@ -67,6 +67,24 @@ class BenchError(Exception):
     """A problem the benchmark reports in one line and exits 1."""
 
 
+class RunFailed(BenchError):
+    """A measured command that did not finish: how long it ran, how much memory it held, its exit."""
+
+    def __init__(self, message: str, seconds: float, peak_rss_bytes: int, code: int):
+        super().__init__(message)
+        self.seconds, self.peak_rss_bytes, self.code = seconds, peak_rss_bytes, code
+
+    def summary(self) -> str:
+        """One line for the report: 'killed (signal 9: out of memory?) after 312.4 s at 21.3 GiB'."""
+        if self.code == -9:
+            how = "killed (signal 9: the kernel's out-of-memory killer, most likely)"
+        elif self.code < 0:
+            how = f"killed (signal {-self.code})"
+        else:
+            how = f"failed (exit {self.code})"
+        return f"{how} after {self.seconds:.1f} s at {self.peak_rss_bytes / 2**30:.2f} GiB peak RSS"
+
+
 @dataclasses.dataclass(frozen=True)
 class Measurement:
     """One run: wall time and the peak resident memory of its process tree."""
@@ -92,6 +110,7 @@ class ScaleResult:
     quarantined: int = 0
     dbt_build_timing: dict = dataclasses.field(default_factory=dict)
     dbt_run_timing: dict = dataclasses.field(default_factory=dict)
+    failures: dict[str, str] = dataclasses.field(default_factory=dict)  # contender -> what happened
 
 
 # ---------------------------------------------------------------------------------------------- measuring
@@ -141,7 +160,7 @@ def measure(command: list[str], env: dict[str, str], log: Path, label: str) -> M
             done.set()
             sampler.join()
     if code != 0:
-        raise BenchError(f"{label} failed (exit {code}): {_last_line(log)} (log: {log})")
+        raise RunFailed(f"{label} failed (exit {code}): {_last_line(log)} (log: {log})", seconds, peak, code)
     return Measurement(seconds, peak)
 
 
@@ -401,7 +420,19 @@ def run_group(runner: Runner, group: tuple[str, ...], check_after_first) -> None
     for round_number in range(1, runner.result.pairs + 1):
         for name in group:
             say(f"[{runner.result.scale}] round {round_number}/{runner.result.pairs}: {name}")
-            measured = CONTENDERS[name](runner, round_number)
+            if name in runner.result.failures:
+                say(f"[{runner.result.scale}]   skipped: {runner.result.failures[name]} in an earlier round")
+                continue
+            try:
+                measured = CONTENDERS[name](runner, round_number)
+            except RunFailed as failure:
+                if name.startswith("dbt"):
+                    raise  # the project itself must build: no figure is worth reporting without it
+                # A contender that cannot finish at this scale (a peer out of memory) is a result, not
+                # the end of the benchmark: it is reported as such, and the others go on.
+                runner.result.failures[name] = failure.summary()
+                say(f"[{runner.result.scale}]   {failure.summary()}: {failure}")
+                continue
             runner.result.runs.setdefault(name, []).append(measured)
             peak = measured.peak_rss_bytes / 2**30
             say(f"[{runner.result.scale}]   {measured.seconds:.1f} s, peak RSS {peak:.2f} GiB")
@@ -425,7 +456,7 @@ def check_outputs(runner: Runner, group: tuple[str, ...]) -> None:
     with compare.connect(reference) as connection:
         result.reference = compare.summary(connection, "reference")
         for name in group:
-            if name in candidates:
+            if name in candidates and name not in result.failures:
                 try:
                     compare.check(connection, candidates[name])
                 except compare.Disagreement as error:

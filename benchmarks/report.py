@@ -54,6 +54,8 @@ def figures(result) -> list[tuple[str, str, str, str, str]]:
         peak = max(run.peak_rss_bytes for run in runs)
         rows.append((name, str(len(runs)), _seconds(statistics.median(times)),
                      f"{_seconds(min(times))} – {_seconds(max(times))}", _gib(peak)))
+    rows += [(name, "0", "did not finish", failure, "") for name, failure in result.failures.items()
+             if name not in result.runs]
     return rows
 
 
@@ -62,9 +64,12 @@ def ratios(result) -> list[tuple[str, str, str]]:
     rows = []
     for slow, fast in PAIRS:
         if slow in result.runs and fast in result.runs:
-            each = [a.seconds / b.seconds for a, b in zip(result.runs[slow], result.runs[fast], strict=True)]
+            complete = slow not in result.failures and fast not in result.failures
+            each = [a.seconds / b.seconds for a, b in zip(result.runs[slow], result.runs[fast], strict=complete)]
             listed = ", ".join(f"{ratio:.1f}×" for ratio in each)
             rows.append((f"{slow} / {fast}", listed, f"{statistics.median(each):.1f}×"))
+        elif slow in result.runs and fast in result.failures:
+            rows.append((f"{slow} / {fast}", f"{fast} did not finish", "—"))
     return rows
 
 
