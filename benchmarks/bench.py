@@ -75,7 +75,7 @@ class RunFailed(BenchError):
         self.seconds, self.peak_rss_bytes, self.code = seconds, peak_rss_bytes, code
 
     def summary(self) -> str:
-        """One line for the report: 'killed (signal 9: out of memory?) after 312.4 s at 21.3 GiB'."""
+        """One line for the report, e.g. 'killed (signal 15) after 312.4 s at 21.30 GiB peak RSS'."""
         if self.code == -9:
             how = "killed (signal 9: the kernel's out-of-memory killer, most likely)"
         elif self.code < 0:
@@ -465,9 +465,9 @@ def check_outputs(runner: Runner, group: tuple[str, ...]) -> None:
                 say(f"[{result.scale}] {name} agrees with the dbt marts (summaries and contact by contact)")
 
 
-def bench_scale(workspace: Workspace, scale: str, pairs: int | None) -> ScaleResult:
-    """Set up, measure and check one scale."""
-    result = ScaleResult(scale, SCALES[scale], pairs or DEFAULT_PAIRS[scale])
+def bench_scale(workspace: Workspace, scale: str, pairs: int) -> ScaleResult:
+    """Set up, measure and check one scale, `pairs` rounds per group."""
+    result = ScaleResult(scale, SCALES[scale], pairs)
     env = base_env(workspace)
     workspace.scale_dir(scale).mkdir(parents=True, exist_ok=True)
     data = ensure_data(workspace, result, env)
