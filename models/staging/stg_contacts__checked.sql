@@ -61,26 +61,25 @@ row_checked as (
     from parsed
 ),
 
-key_versions as (
-    -- an aggregate joined back: cheaper than a window over millions of wide rows
-    select
-        contact_id,
-        count(*) as key_versions
-    from parsed
-    group by contact_id
+conflicting_keys as (
+    -- an aggregate joined back (cheaper than a window over millions of wide rows), of the few
+    -- conflicting keys only
+    {{ segments.conflicting_keys('parsed', ['contact_id']) }}
 ),
 
 checked as (
     select
         row_checked.*,
-        key_versions.key_versions,
+        case
+            when row_checked.contact_id is not null then coalesce(conflicting_keys.key_versions, 1)
+        end as key_versions,
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when key_versions.key_versions > 1 then 'conflicting_duplicate_key'
+            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
         end as quarantine_reason
     from row_checked
-    left join key_versions
-        on row_checked.contact_id = key_versions.contact_id
+    left join conflicting_keys
+        on row_checked.contact_id = conflicting_keys.contact_id
 ),
 
 final as (

@@ -101,35 +101,35 @@ row_checked as (
 ),
 
 -- Per key and per order facts are aggregates joined back, not window functions: a hash aggregate
--- and a hash join are several times cheaper than partitioning millions of wide rows.
-key_versions as (
-    select
-        order_id,
-        line_number,
-        count(*) as key_versions
-    from parsed
-    group by order_id, line_number
+-- and a hash join are several times cheaper than partitioning millions of wide rows. Only the keys
+-- and orders that fail are joined back: a build side of a few rows instead of one row per line
+-- keeps the joins streaming within the memory bound at 30 million lines.
+conflicting_keys as (
+    {{ segments.conflicting_keys('parsed', ['order_id', 'line_number']) }}
 ),
 
 contact_checked as (
     select
         row_checked.*,
-        key_versions.key_versions,
+        case
+            when row_checked.order_id is not null and row_checked.line_number is not null
+                then coalesce(conflicting_keys.key_versions, 1)
+        end as key_versions,
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when key_versions.key_versions > 1 then 'conflicting_duplicate_key'
+            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
             when contacts.contact_id is null then 'unknown_contact'
         end as line_quarantine_reason
     from row_checked
-    left join key_versions
+    left join conflicting_keys
         on
-            row_checked.order_id = key_versions.order_id
-            and row_checked.line_number = key_versions.line_number
+            row_checked.order_id = conflicting_keys.order_id
+            and row_checked.line_number = conflicting_keys.line_number
     left join contacts
         on row_checked.contact_id = contacts.contact_id
 ),
 
-order_headers as (
+failing_orders as (
     -- The lines of one order must agree on the order's header; an order is kept whole or not at all.
     select
         order_id,
@@ -138,19 +138,29 @@ order_headers as (
         or min(ordered_at) != max(ordered_at) as has_inconsistent_header,
         max(case when line_quarantine_reason is not null then 1 else 0 end) as has_quarantined_line
     from contact_checked
+    where order_id is not null
     group by order_id
+    having
+        min(contact_id) != max(contact_id)
+        or min(currency) != max(currency)
+        or min(ordered_at) != max(ordered_at)
+        or max(case when line_quarantine_reason is not null then 1 else 0 end) = 1
 ),
 
 order_checked as (
     select
         contact_checked.*,
+        -- a valid line has a contact, a currency and a time, so its order's comparison is never null
         case
-            when contact_checked.line_quarantine_reason is null then order_headers.has_inconsistent_header
+            when contact_checked.line_quarantine_reason is null
+                then coalesce(failing_orders.has_inconsistent_header, false)
         end as has_inconsistent_header,
-        order_headers.has_quarantined_line
+        case
+            when contact_checked.order_id is not null then coalesce(failing_orders.has_quarantined_line, 0)
+        end as has_quarantined_line
     from contact_checked
-    left join order_headers
-        on contact_checked.order_id = order_headers.order_id
+    left join failing_orders
+        on contact_checked.order_id = failing_orders.order_id
 ),
 
 checked as (
