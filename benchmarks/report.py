@@ -97,8 +97,8 @@ def _data_line(result) -> str:
 def _timing_lines(title: str, timing: dict) -> list[str]:
     if not timing:
         return []
-    lines = [f"{title} (node times from run_results.json; two dbt threads, so they add up to more than the "
-             f"wall time of {_seconds(timing['elapsed'] or 0)}):", ""]
+    lines = [f"{title} (node times from run_results.json; with more than one dbt thread they add up to more "
+             f"than the wall time of {_seconds(timing['elapsed'] or 0)}):", ""]
     lines += _table(("resource type", "nodes", "node time"),
                     [(kind, count, _seconds(seconds)) for kind, (count, seconds) in timing["by_type"].items()])
     lines += ["", "Slowest nodes:", ""]
@@ -162,6 +162,7 @@ def markdown(results: list, context: dict[str, str]) -> str:
             ("pandas / polars / pyarrow / psutil",
              f"{context['pandas']} / {context['polars']} / {context['pyarrow']} / {context['psutil']}"),
             ("DuckDB memory_limit (dbt / floor)", f"{context['memory_limit']} / {context['floor_memory_limit']}"),
+            ("dbt threads (SEGMENTS_DUCKDB_THREADS)", context.get("dbt_threads", "?")),
             ("project commit", context["commit"]),
             ("dbt project benchmarked", context.get("project", "work tree")),
             ("segments CLI imported from", context.get("segments", "?")),
