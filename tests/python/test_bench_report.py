@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -10,6 +11,8 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import bench  # noqa: E402
 import report  # noqa: E402
+
+_CONTEXT = defaultdict(lambda: "?")  # the machine description is not what these tests are about
 
 
 def _result_with_a_killed_peer() -> bench.ScaleResult:
@@ -38,3 +41,42 @@ def test_the_pair_with_a_killed_peer_has_no_ratio_and_the_others_keep_theirs():
 def test_an_exit_code_is_told_apart_from_a_signal():
     assert bench.RunFailed("x", 1.0, 0, 3).summary().startswith("failed (exit 3)")
     assert bench.RunFailed("x", 1.0, 0, -15).summary().startswith("killed (signal 15)")
+
+
+def _scale(scale: str, pairs: int, **seconds_and_rss: tuple[float, float]) -> bench.ScaleResult:
+    """A result whose contenders ran `pairs` rounds of the same (seconds, GiB) each."""
+    result = bench.ScaleResult(scale, {"M": 1_000_000, "L": 5_000_000}[scale], pairs)
+    for name, (seconds, gib) in seconds_and_rss.items():
+        result.runs[name.replace("_", " ").replace("dbt run", "dbt run (no tests)")] = [
+            bench.Measurement(seconds, int(gib * 2**30))] * pairs
+    return result
+
+
+def test_targets_judge_each_figure_against_its_limit_and_say_what_cannot_be_judged():
+    medium = _scale("M", 3, dbt_build=(90.0, 3.1), floor=(30.0, 4.0), dbt_run=(60.0, 3.0), pandas=(60.0, 4.0),
+                    polars=(20.0, 6.0))
+    large = _scale("L", 1, dbt_build=(700.0, 4.2), floor=(200.0, 11.0), dbt_run=(500.0, 3.4),
+                   pandas=(800.0, 18.0))
+    large.failures["polars"] = "killed (signal 9) after 300.0 s at 22.00 GiB peak RSS"
+    rows = {target: (measured, status) for target, measured, status in report.targets([medium, large])}
+
+    assert rows["full dbt build ≤ 3.0× the floor at M"] == ("3.00× (median of 3)", "met")  # the limit is in
+    assert rows["full dbt build ≤ 1.75× the floor at L"] == ("3.50× (median of 1)", "**missed**")
+    assert rows["growth from M to L no worse than the floor's"] == (
+        "build ×7.8, floor ×6.7 (medians)", "**missed**")
+    assert rows["peak RSS of the full build at L ≤ 4 GiB"] == ("4.20 GiB", "**missed**")
+    assert rows["dbt run faster than pandas at M"] == ("1.00× (median of 3)", "**missed**")  # a tie is not faster
+    assert rows["dbt run faster than pandas at L"][1] == "met"
+    assert rows["dbt run ≤ 1.2× polars at L"] == ("no ratio: polars did not finish", "not measurable")
+    assert rows["incremental build at L ≤ 0.70× a full build, marts identical"][1] == "**missed**"
+    assert rows["at least 3 alternating rounds at M"] == ("3", "met")
+    assert rows["at least 2 alternating rounds at L"] == ("1", "**missed**")
+    assert "## Against the targets of issue 6" in report.markdown([medium, large], _CONTEXT)
+
+
+def test_a_run_of_the_small_scale_alone_has_no_targets_section():
+    small = bench.ScaleResult("S", 10_000, 3)
+    small.runs["dbt build"] = [bench.Measurement(30.0, 2**30)] * 3
+    small.runs["floor"] = [bench.Measurement(0.5, 2**28)] * 3
+    assert report.targets([small]) == []
+    assert "Against the targets" not in report.markdown([small], _CONTEXT)
