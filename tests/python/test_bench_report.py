@@ -80,3 +80,12 @@ def test_a_run_of_the_small_scale_alone_has_no_targets_section():
     small.runs["floor"] = [bench.Measurement(0.5, 2**28)] * 3
     assert report.targets([small]) == []
     assert "Against the targets" not in report.markdown([small], _CONTEXT)
+
+
+def test_the_agreement_table_names_only_the_contenders_that_agreed():
+    result = _result_with_a_killed_peer()
+    result.agreed = ["floor", "pandas"]
+    result.reference = {"contacts": 5_000_000}
+    text = "\n".join(report.scale_markdown(result))
+    assert "| measure | dbt marts = floor = pandas |" in text
+    assert "polars |" not in text.split("**Agreement:**")[1]
