@@ -507,7 +507,7 @@ def machine() -> dict[str, str]:
         "segments": _segments_package(),
         "memory_limit": memory_limit(),
         "floor_memory_limit": floor_memory_limit(),
-        "dbt_threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", "1 (the profile's default)"),
+        "dbt_threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", "unset: the default of profiles/profiles.yml"),
     }
 
 

@@ -129,7 +129,7 @@ contact_checked as (
         on row_checked.contact_id = contacts.contact_id
 ),
 
-failing_orders as (
+order_facts as (
     -- The lines of one order must agree on the order's header; an order is kept whole or not at all.
     select
         order_id,
@@ -140,11 +140,11 @@ failing_orders as (
     from contact_checked
     where order_id is not null
     group by order_id
-    having
-        min(contact_id) != max(contact_id)
-        or min(currency) != max(currency)
-        or min(ordered_at) != max(ordered_at)
-        or max(case when line_quarantine_reason is not null then 1 else 0 end) = 1
+),
+
+failing_orders as (
+    select * from order_facts
+    where has_inconsistent_header or has_quarantined_line = 1
 ),
 
 order_checked as (
