@@ -36,12 +36,14 @@ from importlib import metadata
 from pathlib import Path
 
 import compare
+import incremental
 import report
 from bench_params import PROJECT_DIR, floor_sql, load_params
 
 SCALES = {"S": 10_000, "M": 1_000_000, "L": 5_000_000}
 DEFAULT_PAIRS = {"S": 3, "M": 3, "L": 2}
 SEED = 42
+INCREMENTAL_SHARE = 0.01  # the newest orders and interactions appended before an incremental build
 END_DATE = dt.date(2026, 6, 30)
 SAMPLE_SECONDS = 0.1
 BIN = Path(sys.executable).parent
@@ -111,6 +113,9 @@ class ScaleResult:
     dbt_build_timing: dict = dataclasses.field(default_factory=dict)
     dbt_run_timing: dict = dataclasses.field(default_factory=dict)
     failures: dict[str, str] = dataclasses.field(default_factory=dict)  # contender -> what happened
+    incremental_setup: dict[str, object] = dataclasses.field(default_factory=dict)  # delta rows, base build
+    incremental_check: dict[str, tuple[int, int, int]] = dataclasses.field(default_factory=dict)
+    dbt_incremental_timing: dict = dataclasses.field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------- measuring
@@ -341,6 +346,8 @@ class Runner:
     loaded: Path
     data: Path
     floor_file: Path
+    base_built: Path | None = None  # the full build of all but the newest orders and interactions
+    delta: Path | None = None  # the newest orders and interactions, appended before each incremental build
 
     @property
     def folder(self) -> Path:
@@ -359,6 +366,26 @@ class Runner:
                    "--as-of-date", END_DATE.isoformat()]
         measured = measure(command, self.env, self.log("dbt-build", round_number), "segments build")
         self._keep_run_results("build")
+        if round_number == 1:  # the reference of every check after the first round (not measured)
+            fresh_copy(warehouse, self.full_built)
+        return measured
+
+    @property
+    def full_built(self) -> Path:
+        return self.folder / "full-built.duckdb"
+
+    def incremental_build(self, round_number: int) -> Measurement:
+        """`segments build` after `segments load --append` of the newest orders and interactions into a
+        copy of the full build of the rest (the copy and the append are not measured)."""
+        if self.base_built is None or self.delta is None:
+            raise BenchError("no incremental set-up at this scale")
+        warehouse = fresh_copy(self.base_built, self.workspace.dbt_warehouse)
+        run_quietly([str(BIN / "segments"), "load", "--append", str(self.delta), "--database", str(warehouse)],
+                    self.env, self.log("append", round_number), "segments load --append")
+        command = [str(BIN / "segments"), "build", "--database", str(warehouse),
+                   "--as-of-date", END_DATE.isoformat()]
+        measured = measure(command, self.env, self.log("dbt-incremental", round_number), "incremental build")
+        self._keep_run_results("incremental")
         return measured
 
     def dbt_run(self, round_number: int) -> Measurement:
@@ -408,11 +435,15 @@ class Runner:
 CONTENDERS = {
     "dbt build": lambda runner, i: runner.dbt_build(i),
     "floor": lambda runner, i: runner.floor(i),
+    "incremental build": lambda runner, i: runner.incremental_build(i),
     "dbt run (no tests)": lambda runner, i: runner.dbt_run(i),
     "pandas": lambda runner, i: runner.peer("pandas", i),
     "polars": lambda runner, i: runner.peer("polars", i),
 }
-GROUPS = (("dbt build", "floor"), ("dbt run (no tests)", "pandas", "polars"))
+GROUPS = {
+    "build": ("dbt build", "floor", "incremental build"),
+    "peers": ("dbt run (no tests)", "pandas", "polars"),
+}
 
 
 def run_group(runner: Runner, group: tuple[str, ...], check_after_first) -> None:
@@ -444,7 +475,7 @@ def check_outputs(runner: Runner, group: tuple[str, ...]) -> None:
     """After the first round: reference from the dbt build, then each candidate against it."""
     result, reference = runner.result, runner.folder / "marts.parquet"
     if "dbt build" in group:
-        result.quarantined = compare.export_reference(runner.workspace.dbt_warehouse, reference)
+        result.quarantined = compare.export_reference(runner.full_built, reference)
         if result.quarantined:
             raise BenchError(f"dbt quarantined {result.quarantined} raw rows: the floor and peers only "
                              "reproduce clean data (generate without --inject-bad-rows)")
@@ -463,9 +494,55 @@ def check_outputs(runner: Runner, group: tuple[str, ...]) -> None:
                     raise BenchError(str(error)) from None
                 result.agreed.append(name)
                 say(f"[{result.scale}] {name} agrees with the dbt marts (summaries and contact by contact)")
+    if "incremental build" in group and "incremental build" in result.runs:
+        check_incremental(runner)
 
 
-def bench_scale(workspace: Workspace, scale: str, pairs: int) -> ScaleResult:
+def check_incremental(runner: Runner) -> None:
+    """Every mart and quarantine of the incremental build (the last dbt run) against the full build."""
+    result = runner.result
+    result.incremental_check = incremental.mart_differences(runner.full_built, runner.workspace.dbt_warehouse)
+    differing = {table: found for table, found in result.incremental_check.items() if found[1] or found[2]}
+    if differing:
+        listed = ", ".join(f"{table} ({only_full:,} rows only in the full build, {only_incremental:,} only in the "
+                           f"incremental one)" for table, (_, only_full, only_incremental) in differing.items())
+        raise BenchError(f"[{result.scale}] the incremental build differs from the full build: {listed}")
+    say(f"[{result.scale}] the incremental build's {len(result.incremental_check)} marts and quarantines are "
+        "identical to the full build's, row for row")
+
+
+def prepare_incremental(
+    workspace: Workspace, result: ScaleResult, data: Path, env: dict[str, str]
+) -> tuple[Path, Path]:
+    """The newest 1 % of orders and interactions set apart, and a full build of the rest (not measured)."""
+    folder = workspace.scale_dir(result.scale)
+    base, delta = folder / "data-base", folder / "data-delta"
+    started = time.perf_counter()
+    try:
+        result.incremental_setup["delta_rows"] = incremental.split_newest(data, base, delta, INCREMENTAL_SHARE)
+    except Exception as error:  # duckdb's errors: the benchmark reports them in one line
+        raise BenchError(f"[{result.scale}] cannot split {data} for the incremental build: {error}") from None
+    result.incremental_setup["split_seconds"] = time.perf_counter() - started
+    base_built = folder / "base-built.duckdb"
+    remove_database(base_built)
+    say(f"[{result.scale}] incremental set-up: {result.incremental_setup['delta_rows']} newest rows set apart; "
+        "loading and building the rest")
+    result.incremental_setup["base_load_seconds"] = run_quietly(
+        [str(BIN / "segments"), "load", str(base), "--database", str(base_built)], env,
+        folder / "logs" / "load-base.log", "segments load (base)")
+    result.incremental_setup["base_build_seconds"] = run_quietly(
+        [str(BIN / "segments"), "build", "--database", str(base_built), "--as-of-date", END_DATE.isoformat()],
+        env, folder / "logs" / "build-base.log", "segments build (base)")
+    import duckdb
+
+    with duckdb.connect(str(base_built)) as connection:
+        connection.execute("checkpoint")
+    return base_built, delta
+
+
+def bench_scale(
+    workspace: Workspace, scale: str, pairs: int, groups: tuple[str, ...] = tuple(GROUPS)
+) -> ScaleResult:
     """Set up, measure and check one scale, `pairs` rounds per group."""
     result = ScaleResult(scale, SCALES[scale], pairs)
     env = base_env(workspace)
@@ -474,12 +551,14 @@ def bench_scale(workspace: Workspace, scale: str, pairs: int) -> ScaleResult:
     loaded = load_fresh(workspace, result, data, env)
     floor_file = workspace.scale_dir(scale) / "floor.sql"
     floor_file.write_text(floor_sql(load_params(END_DATE, workspace.project)), encoding="utf-8")
-    runner = Runner(workspace, result, env, loaded, data, floor_file)
+    base_built, delta = (prepare_incremental(workspace, result, data, env) if "build" in groups else (None, None))
+    runner = Runner(workspace, result, env, loaded, data, floor_file, base_built, delta)
     runner.warm_up()
-    for group in GROUPS:
-        run_group(runner, group, lambda first, runner=runner: check_outputs(runner, first))
+    for name in groups:
+        run_group(runner, GROUPS[name], lambda first, runner=runner: check_outputs(runner, first))
     result.dbt_build_timing = report.dbt_timing(runner.folder / "run_results-build.json")
     result.dbt_run_timing = report.dbt_timing(runner.folder / "run_results-run.json")
+    result.dbt_incremental_timing = report.dbt_timing(runner.folder / "run_results-incremental.json")
     return result
 
 
@@ -562,6 +641,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="generated data, warehouses and logs (default: target/bench)")
     parser.add_argument("--project-ref", metavar="REF",
                         help="benchmark the dbt project of this git commit (default: the work tree as it is)")
+    parser.add_argument("--groups", nargs="+", choices=tuple(GROUPS), default=list(GROUPS), metavar="GROUP",
+                        help="what to measure: build (full dbt build, floor, incremental build) and/or peers "
+                        "(dbt without tests, pandas, polars); default: both")
     parser.add_argument("--doc", type=Path, default=PROJECT_DIR / "docs" / "benchmarks.md",
                         help="the Markdown report to rewrite (default: docs/benchmarks.md)")
     return parser.parse_args(argv)
@@ -609,7 +691,9 @@ def main(argv: list[str] | None = None) -> int:
         context = machine()
         context["project"] = args.project_ref or "work tree"
         pairs = pairs_per_scale(args.pairs)
-        results = [bench_scale(workspace, scale, pairs[scale]) for scale in scales]
+        groups = tuple(name for name in GROUPS if name in args.groups)
+        context["groups"] = " ".join(groups)
+        results = [bench_scale(workspace, scale, pairs[scale], groups) for scale in scales]
     except (BenchError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

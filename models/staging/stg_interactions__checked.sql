@@ -1,11 +1,13 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=segments.staging_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id',
+    on_schema_change='fail',
+    pre_hook="{{ segments.forget_stale_checked_rows('interaction_id', source('raw', 'interactions')) }}",
+) }}
 {%- set raw_columns = segments.raw_contract_columns('interactions') -%}
 
 with
-
-source as (
-    select * from {{ source('raw', 'interactions') }}
-),
 
 label_spellings as (
     select * from {{ ref('stg_label_spellings') }}
@@ -15,9 +17,18 @@ contacts as (
     select * from {{ ref('stg_contacts') }}
 ),
 
+rechecked_interactions as (
+    -- interactions touched by new rows or a contact's change (incremental runs only)
+    {{ segments.rechecked_keys(source('raw', 'interactions'), 'interaction_id', 'quarantine_reason', 'contacts') }}
+),
+
+source as (
+    {{ segments.raw_rows_to_check('interactions', 'interaction_id', 'rechecked_interactions') }}
+),
+
 distinct_rows as (
     -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    {{ segments.collapse_exact_duplicates('source', raw_columns) }}
+    {{ segments.collapse_exact_duplicates('source', raw_columns, ['loaded_at']) }}
 ),
 
 parsed as (
@@ -27,6 +38,7 @@ parsed as (
             distinct_rows.{{ column }} as raw_{{ column }},
         {% endfor -%}
         distinct_rows.collapsed_duplicates,
+        distinct_rows.loaded_at,
 
         -- keys
         {{ segments.clean_text('distinct_rows.interaction_id') }} as interaction_id,
@@ -100,6 +112,7 @@ final as (
         -- the row as delivered and its fingerprint, on quarantined rows only
         {{- segments.quarantined_raw_columns('checked', raw_columns) }},
         checked.collapsed_duplicates,
+        checked.loaded_at,
 
         -- keys
         checked.interaction_id,

@@ -1,11 +1,13 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=segments.staging_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+    pre_hook="{{ segments.forget_stale_checked_rows('order_id', source('raw', 'orders')) }}",
+) }}
 {%- set raw_columns = segments.raw_contract_columns('orders') -%}
 
 with
-
-source as (
-    select * from {{ source('raw', 'orders') }}
-),
 
 label_spellings as (
     select * from {{ ref('stg_label_spellings') }}
@@ -23,9 +25,18 @@ contacts as (
     select * from {{ ref('stg_contacts') }}
 ),
 
+rechecked_orders as (
+    -- orders touched by new rows or a contact's change, checked again whole (incremental runs only)
+    {{ segments.rechecked_keys(source('raw', 'orders'), 'order_id', 'line_quarantine_reason', 'contacts') }}
+),
+
+source as (
+    {{ segments.raw_rows_to_check('orders', 'order_id', 'rechecked_orders') }}
+),
+
 distinct_rows as (
     -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    {{ segments.collapse_exact_duplicates('source', raw_columns) }}
+    {{ segments.collapse_exact_duplicates('source', raw_columns, ['loaded_at']) }}
 ),
 
 parsed as (
@@ -35,6 +46,7 @@ parsed as (
             distinct_rows.{{ column }} as raw_{{ column }},
         {% endfor -%}
         distinct_rows.collapsed_duplicates,
+        distinct_rows.loaded_at,
 
         -- keys
         {{ segments.clean_text('distinct_rows.order_id') }} as order_id,
@@ -181,6 +193,7 @@ final as (
         -- the row as delivered and its fingerprint, on quarantined rows only
         {{- segments.quarantined_raw_columns('checked', raw_columns) }},
         checked.collapsed_duplicates,
+        checked.loaded_at,
 
         -- keys
         checked.order_id,

@@ -64,10 +64,11 @@ def cmd_load(args: argparse.Namespace) -> None:
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
-         target=target)
+         target=target, append=args.append)
     where = {"spark": lambda: str(raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
         target, lambda: str(warehouse))()
-    _say(f"loaded {args.directory} into {where} ({time.perf_counter() - started:.1f} s)")
+    done = "appended" if args.append else "loaded"
+    _say(f"{done} {args.directory} into {where} ({time.perf_counter() - started:.1f} s)")
 
 
 def cmd_build(args: argparse.Namespace) -> None:
@@ -232,11 +233,20 @@ def _parser() -> argparse.ArgumentParser:
         "load",
         help="check and load DIR/{contacts,orders,interactions}.{csv,parquet} into raw",
         description="Check the three files against the raw input contract, then replace the "
-        "raw tables in one transaction. A malformed file (missing or unknown column, rows that "
-        "do not split, values that are not timestamps, numbers or booleans) is refused with the "
-        "file, column and sample rows, and the warehouse is left unchanged.",
+        "raw tables in one transaction (with --append: add the rows of the files present to "
+        "them). A malformed file (missing or unknown column, rows that do not split, values that "
+        "are not timestamps, numbers or booleans) is refused with the file, column and sample "
+        "rows, and the warehouse is left unchanged. Every row gets the column _loaded_at, the "
+        "UTC time of its load.",
     )
     load.add_argument("directory", help="folder holding contacts, orders and interactions files")
+    load.add_argument(
+        "--append",
+        action="store_true",
+        help="add the rows of the files in DIR (any of contacts, orders, interactions) to the "
+        "existing raw tables in one transaction instead of replacing all three; the next `dbt "
+        "build` then re-checks only what the new rows touch (duckdb and postgres targets)",
+    )
     load.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
     load.add_argument(
         "--lenient",

@@ -71,3 +71,8 @@ INTERACTIONS = RawTable(
 
 RAW_TABLES: tuple[RawTable, ...] = (CONTACTS, ORDERS, INTERACTIONS)
 BOOLEAN_SPELLINGS: tuple[str, ...] = ("true", "t", "yes", "y", "1", "false", "f", "no", "n", "0")
+
+# Not part of the input contract: the column `segments load` adds after the contract columns of
+# every raw table, the UTC time of the load (one value per load, strictly increasing per schema).
+# An input file that has it is refused like any unknown column.
+LOADED_AT = "_loaded_at"

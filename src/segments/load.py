@@ -1,11 +1,19 @@
-"""`segments load DIR`: check the three raw files, then replace the raw tables in one transaction.
+"""`segments load DIR`: check the raw files, then replace (or, with --append, extend) the raw
+tables in one transaction.
 
 Every file is read and checked in an in-memory DuckDB before the warehouse is opened: missing or
 misspelled columns, rows the CSV parser cannot split, and values that are not timestamps, numbers
 or booleans where the contract wants one. A refused load names the file, the column and sample
 rows, and leaves the warehouse exactly as it was. A good load replaces raw.contacts, raw.orders
-and raw.interactions atomically. Raw tables keep every value as text, exactly as delivered:
-staging parses, normalises and quarantines row by row.
+and raw.interactions atomically; DIR must hold all three files. With append=True (DuckDB and
+PostgreSQL targets) DIR holds any of the three, each checked the same way, and their rows are
+inserted into the existing raw tables in one transaction; the other tables are untouched. An
+append is refused when a table to extend does not exist or has no `_loaded_at` column.
+
+Raw tables keep every value as text, exactly as delivered (staging parses, normalises and
+quarantines row by row), followed by `_loaded_at`: the UTC timestamp of the load, one value per
+load, strictly increasing (see raw_writers). An input file cannot supply it: like any column
+outside the contract it is refused.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from segments import raw_writers
-from segments.contract import BOOLEAN_SPELLINGS, RAW_TABLES, RawTable
+from segments.contract import BOOLEAN_SPELLINGS, LOADED_AT, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
 from segments.project import raw_parquet_dir
 from segments.sql import first_lines, memory_limit
@@ -46,10 +54,13 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def find_file(directory: Path, table: RawTable) -> Path:
-    """DIR/<table>.csv or DIR/<table>.parquet, exactly one of them."""
+def find_file(directory: Path, table: RawTable, required: bool = True) -> Path | None:
+    """DIR/<table>.csv or DIR/<table>.parquet, exactly one of them (None: neither, when not
+    required)."""
     candidates = [directory / f"{table.name}.{ext}" for ext in ("csv", "parquet")]
     present = [path for path in candidates if path.is_file()]
+    if not present and not required:
+        return None
     if not present:
         raise SegmentsError(
             f"{directory}: no {table.name}.csv or {table.name}.parquet "
@@ -112,6 +123,8 @@ def _column_problems(path: Path, table: RawTable, names: list[str]) -> tuple[lis
     for name in unknown:
         close = difflib.get_close_matches(name, table.columns, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
+        if name == LOADED_AT:
+            hint = " (segments load writes it itself, the time of the load: remove the column)"
         problems.append(
             Problem(path, name, f"is not a column of the {table.name} contract{hint}")
         )
@@ -193,6 +206,12 @@ def _stage_file(
     return [], positions, staged
 
 
+SPARK_APPEND = (
+    "--append is not supported for the spark target: it reads one Parquet file per table; "
+    "load the whole data again"
+)
+
+
 def load(
     directory: Path,
     warehouse: Path,
@@ -201,19 +220,30 @@ def load(
     progress: Callable[[str], None] | None = None,
     target: str = "duckdb",
     raw_dir: Path | None = None,
+    append: bool = False,
 ) -> dict[str, int]:
     """Check DIR's three files, then replace the raw tables of the target in one transaction:
     the DuckDB file `warehouse`, the PostgreSQL server of the PG* variables, or (spark) text-only
     Parquet files in `raw_dir` that the spark target reads in place.
 
-    With lenient=True, values that do not parse are loaded as they are (staging quarantines
-    those rows) and reported as warnings; column problems still refuse the load.
-    Returns the number of rows loaded per table.
+    With append=True (not for spark), DIR holds any non-empty subset of the three files; their
+    rows are added to the existing raw tables in one transaction and the other tables are left
+    as they are. With lenient=True, values that do not parse are loaded as they are (staging
+    quarantines those rows) and reported as warnings; column problems still refuse the load.
+    Returns the number of rows loaded (appended) per table.
     """
     say = progress or (lambda message: None)
+    if append and target == "spark":
+        raise SegmentsError(SPARK_APPEND)
     if not directory.is_dir():
         raise SegmentsError(f"{directory}: no such directory")
-    files = {table.name: find_file(directory, table) for table in RAW_TABLES}
+    found = {table.name: find_file(directory, table, required=not append) for table in RAW_TABLES}
+    files = {name: path for name, path in found.items() if path is not None}
+    if not files:
+        raise SegmentsError(
+            f"{directory}: nothing to append: no contacts, orders or interactions file (.csv or "
+            ".parquet) in it. The warehouse was not changed."
+        )
 
     connection = duckdb.connect()
     connection.execute("set TimeZone = 'UTC'")
@@ -225,6 +255,8 @@ def load(
         warnings: list[Problem] = []
         staged: dict[str, tuple[str, dict[str, int]]] = {}
         for table in RAW_TABLES:
+            if table.name not in files:
+                continue
             path = files[table.name]
             started = time.perf_counter()
             say(f"checking {path.name} ...")
@@ -242,14 +274,15 @@ def load(
         if problems:
             listing = "\n  ".join(str(problem) for problem in problems)
             raise SegmentsError(
-                f"refused to load {directory}: the warehouse was not changed.\n  {listing}"
+                f"refused to {'append' if append else 'load'} {directory}: the warehouse was not "
+                f"changed.\n  {listing}"
             )
 
         if target == "postgres":
-            return raw_writers.write_postgres(connection, staged, schema, say)
+            return raw_writers.write_postgres(connection, staged, schema, say, append=append)
         if target == "spark":
             return raw_writers.write_parquet(connection, staged, raw_dir or raw_parquet_dir(), say)
-        return raw_writers.write_duckdb(connection, staged, warehouse, schema, say)
+        return raw_writers.write_duckdb(connection, staged, warehouse, schema, say, append=append)
     finally:
         connection.close()
         shutil.rmtree(spill, ignore_errors=True)

@@ -68,10 +68,37 @@ def test_targets_judge_each_figure_against_its_limit_and_say_what_cannot_be_judg
     assert rows["dbt run faster than pandas at M"] == ("1.00× (median of 3)", "**missed**")  # a tie is not faster
     assert rows["dbt run faster than pandas at L"][1] == "met"
     assert rows["dbt run ≤ 1.2× polars at L"] == ("no ratio: polars did not finish", "not measurable")
-    assert rows["incremental build at L ≤ 0.70× a full build, marts identical"][1] == "**missed**"
+    assert rows["incremental build at L ≤ 0.70× a full build, marts identical"] == (
+        "not run this time (bench.py --groups)", "not measured")
     assert rows["at least 3 alternating rounds at M"] == ("3", "met")
     assert rows["at least 2 alternating rounds at L"] == ("1", "**missed**")
     assert "## Against the targets of issue 6" in report.markdown([medium, large], _CONTEXT)
+
+
+INCREMENTAL = "incremental build at L ≤ 0.70× a full build, marts identical"
+
+
+def test_the_incremental_target_needs_the_ratio_and_identical_marts():
+    large = _scale("L", 2, dbt_build=(800.0, 3.5), floor=(200.0, 11.0), incremental_build=(560.0, 3.0))
+    large.incremental_check = {"contact_rfm": (5, 0, 0), "fct_orders": (12, 0, 0)}
+    large.incremental_setup = {"delta_rows": {"orders": 3, "interactions": 2}, "base_load_seconds": 1.0,
+                               "base_build_seconds": 700.0}
+    rows = {target: (measured, status) for target, measured, status in report.targets([large])}
+    # the limit is in
+    assert rows[INCREMENTAL] == ("0.70× (median of 2); 2 marts and quarantines identical", "met")
+    assert rows["dbt run faster than pandas at L"] == ("not run this time (bench.py --groups)", "not measured")
+
+    large.incremental_check["fct_orders"] = (12, 1, 0)
+    rows = {target: (measured, status) for target, measured, status in report.targets([large])}
+    assert rows[INCREMENTAL] == ("0.70× (median of 2); 1 tables differ", "**missed**")
+
+    large.runs["incremental build"] = [bench.Measurement(570.0, 3 * 2**30)] * 2
+    large.incremental_check["fct_orders"] = (12, 0, 0)
+    rows = {target: (measured, status) for target, measured, status in report.targets([large])}
+    assert rows[INCREMENTAL][1] == "**missed**"
+    text = report.markdown([large], _CONTEXT)
+    assert "| incremental build / dbt build | 0.7×, 0.7× | 0.7× |" in text
+    assert "| `fct_orders` | 12 | 0 | 0 |" in text
 
 
 def test_a_run_of_the_small_scale_alone_has_no_targets_section():

@@ -8,6 +8,7 @@ never skipped): run `scripts/with_postgres.sh .venv/bin/pytest tests/python/test
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ import psycopg2  # the postgres extra, part of make test's install
 import pytest
 from conftest import run_cli, write_csv
 
+from segments import raw_writers
 from segments.contract import ORDERS, RAW_TABLES
 
 
@@ -67,11 +69,40 @@ def test_postgres_load_copies_every_value_as_text(raw_dir: Path, postgres_schema
     assert order[ORDERS.columns.index("discount_amount")] is None  # an empty field is NULL
     with psycopg2.connect("") as server, server.cursor() as cursor:
         cursor.execute(
-            "select distinct data_type from information_schema.columns where table_schema = %s",
+            "select distinct column_name = '_loaded_at', data_type from information_schema.columns "
+            "where table_schema = %s order by 1",
             [postgres_schema],
         )
-        assert cursor.fetchall() == [("text",)]
+        assert cursor.fetchall() == [(False, "text"), (True, "timestamp without time zone")]
     assert "loaded PostgreSQL" in capsys.readouterr().err
+
+
+def test_postgres_append_adds_stamped_rows_to_one_table(
+    raw_dir: Path, tmp_path: Path, postgres_schema: str, capsys
+) -> None:
+    assert run_cli("load", str(raw_dir), "--target", "postgres", "--schema", postgres_schema) == 0
+    before = _postgres_rows(postgres_schema)
+    new = tmp_path / "new"
+    new.mkdir()
+    write_csv(new / "orders.csv", ORDERS.columns, [
+        {"order_id": "ORD-2", "line_number": "1", "contact_id": "00043", "ordered_at": "2024-05-01T10:00:00Z",
+         "status": "completed", "quantity": "1", "unit_price": "5", "currency": "EUR"},
+    ])
+    capsys.readouterr()
+    assert run_cli("load", str(new), "--append", "--target", "postgres", "--schema", postgres_schema) == 0
+    assert f"appended 1 rows to PostgreSQL segments: {postgres_schema}.orders" in capsys.readouterr().err
+    after = _postgres_rows(postgres_schema)
+    assert after["contacts"] == before["contacts"] and after["interactions"] == before["interactions"]
+    (old,) = before["orders"]
+    assert old in after["orders"] and len(after["orders"]) == 2
+    (added,) = [row for row in after["orders"] if row != old]
+    assert added[0] == "ORD-2" and added[-1] > old[-1]  # a later _loaded_at
+
+    (new / "orders.csv").unlink()
+    capsys.readouterr()
+    assert run_cli("load", str(new), "--append", "--target", "postgres", "--schema", postgres_schema) == 1
+    assert "nothing to append" in capsys.readouterr().err
+    assert _postgres_rows(postgres_schema) == after
 
 
 def test_postgres_refused_load_changes_nothing(raw_dir: Path, postgres_schema: str, capsys) -> None:
@@ -101,8 +132,19 @@ def test_spark_load_writes_text_parquet_read_in_place(raw_dir: Path, tmp_path: P
     written = sorted(path.name for path in out.iterdir())
     assert written == ["contacts.parquet", "interactions.parquet", "orders.parquet"]
     described = duckdb.sql(f"describe select * from read_parquet('{out / 'orders.parquet'}')").fetchall()
-    assert [row[0] for row in described] == list(ORDERS.columns)
-    assert {row[1] for row in described} == {"VARCHAR"}
+    assert [row[0] for row in described] == [*ORDERS.columns, "_loaded_at"]
+    assert {row[1] for row in described[:-1]} == {"VARCHAR"}
+    assert described[-1][1] == "TIMESTAMP"  # a Parquet timestamp (not adjusted to UTC: Spark's timestamp_ntz)
+
+    def stamps() -> set:
+        files = ", ".join(f"'{path}'" for path in sorted(out.glob("*.parquet")))
+        query = f"select distinct _loaded_at from read_parquet([{files}])"
+        return {row[0] for row in duckdb.sql(query).fetchall()}
+
+    (first,) = stamps()
+    monkeypatch.setattr(raw_writers, "utc_now", lambda: first)  # a clock that did not move
+    assert run_cli("load", str(raw_dir), "--target", "spark") == 0
+    assert stamps() == {first + dt.timedelta(microseconds=1)}
 
 
 def _export_marts_as_spark_folder(warehouse: Path, folder: Path) -> None:

@@ -1,0 +1,37 @@
+{% macro rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation) -%}
+    {{ return(adapter.dispatch('rechecked_keys', 'segments')(source_relation, key_column, contact_reason_column, contacts_relation)) }}
+{%- endmacro %}
+
+{#- The keys whose rows an incremental run of a checked staging model checks again (none on a full
+    build, where every row is checked).
+    Those of rows loaded after the newest load the model has seen (or of unknown load time), and
+    those whose contact check would now decide otherwise: a contact that arrived after its rows
+    (quarantined unknown_contact, now known) or that is no longer valid. Every row of such a key is
+    read from raw again, so duplicates, conflicts and whole-order checks see all of the key. -#}
+{% macro default__rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation) -%}
+    {%- if not is_incremental() -%}
+    select cast(null as {{ dbt.type_string() }}) as {{ key_column }} where 1 = 0
+    {%- else -%}
+    select {{ segments.clean_text(key_column) }} as {{ key_column }}
+    from {{ source_relation }}
+    where
+        {{ segments.raw_loaded_at() }} is null
+        or {{ segments.raw_loaded_at() }} > coalesce(
+            (select max(loaded_at) from {{ this }}),
+            cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+        )
+
+    union
+
+    select checked.{{ key_column }}
+    from {{ this }} as checked
+    left join {{ contacts_relation }} as contacts
+        on checked.contact_id = contacts.contact_id
+    where
+        checked.{{ key_column }} is not null
+        and (
+            (checked.{{ contact_reason_column }} = 'unknown_contact' and contacts.contact_id is not null)
+            or (checked.{{ contact_reason_column }} is null and contacts.contact_id is null)
+        )
+    {%- endif -%}
+{%- endmacro %}
