@@ -1,14 +1,16 @@
-{% macro rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation) -%}
-    {{ return(adapter.dispatch('rechecked_keys', 'segments')(source_relation, key_column, contact_reason_column, contacts_relation)) }}
+{% macro rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+    {{ return(adapter.dispatch('rechecked_keys', 'segments')(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
 {%- endmacro %}
 
 {#- The keys whose rows an incremental run of a checked staging model checks again (none on a full
     build, where every row is checked).
     Those of rows loaded after the newest load the model has seen (or of unknown load time), and
     those whose contact check would now decide otherwise: a contact that arrived after its rows
-    (quarantined unknown_contact, now known) or that is no longer valid. Every row of such a key is
-    read from raw again, so duplicates, conflicts and whole-order checks see all of the key. -#}
-{% macro default__rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation) -%}
+    (quarantined unknown_contact, now known) or that is no longer valid; and every key when the rules
+    (rules_relation, see rules_fingerprint) differ from those the table was checked with. Every row
+    of such a key is read from raw again, so duplicates, conflicts and whole-order checks see all of
+    the key. -#}
+{% macro default__rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
     {%- if not is_incremental() -%}
     select cast(null as {{ dbt.type_string() }}) as {{ key_column }} where 1 = 0
     {%- else -%}
@@ -33,5 +35,16 @@
             (checked.{{ contact_reason_column }} = 'unknown_contact' and contacts.contact_id is not null)
             or (checked.{{ contact_reason_column }} is null and contacts.contact_id is null)
         )
+
+    union
+
+    select {{ segments.clean_text(key_column) }} as {{ key_column }}
+    from {{ source_relation }}
+    where exists (
+        select 1
+        from {{ this }} as checked
+        cross join {{ rules_relation }} as rules
+        where checked.rules_fingerprint != rules.rules_fingerprint
+    )
     {%- endif -%}
 {%- endmacro %}

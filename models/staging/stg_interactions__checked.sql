@@ -17,9 +17,14 @@ contacts as (
     select * from {{ ref('stg_contacts') }}
 ),
 
+rules as (
+    -- what raw values are checked against: rows checked with other rules are checked again
+    {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label']}) }}  -- noqa: LT05
+),
+
 rechecked_interactions as (
     -- interactions touched by new rows or a contact's change (incremental runs only)
-    {{ segments.rechecked_keys(source('raw', 'interactions'), 'interaction_id', 'quarantine_reason', 'contacts') }}
+    {{ segments.rechecked_keys(source('raw', 'interactions'), 'interaction_id', 'quarantine_reason', 'contacts', 'rules') }}  -- noqa: LT05
 ),
 
 source as (
@@ -113,6 +118,7 @@ final as (
         {{- segments.quarantined_raw_columns('checked', raw_columns) }},
         checked.collapsed_duplicates,
         checked.loaded_at,
+        rules.rules_fingerprint,
 
         -- keys
         checked.interaction_id,
@@ -135,6 +141,7 @@ final as (
         checked.key_versions,
         checked.quarantine_reason
     from checked
+    cross join rules
 )
 
 select * from final

@@ -25,9 +25,14 @@ contacts as (
     select * from {{ ref('stg_contacts') }}
 ),
 
+rules as (
+    -- what raw values are checked against: rows checked with other rules are checked again
+    {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rates': ['currency_code', 'units_per_eur']}) }}  -- noqa: LT05
+),
+
 rechecked_orders as (
     -- orders touched by new rows or a contact's change, checked again whole (incremental runs only)
-    {{ segments.rechecked_keys(source('raw', 'orders'), 'order_id', 'line_quarantine_reason', 'contacts') }}
+    {{ segments.rechecked_keys(source('raw', 'orders'), 'order_id', 'line_quarantine_reason', 'contacts', 'rules') }}  -- noqa: LT05
 ),
 
 source as (
@@ -194,6 +199,7 @@ final as (
         {{- segments.quarantined_raw_columns('checked', raw_columns) }},
         checked.collapsed_duplicates,
         checked.loaded_at,
+        rules.rules_fingerprint,
 
         -- keys
         checked.order_id,
@@ -225,6 +231,7 @@ final as (
         checked.has_quarantined_line,
         checked.quarantine_reason
     from checked
+    cross join rules
 )
 
 select * from final
