@@ -2,8 +2,8 @@
     {{ return(adapter.dispatch('rechecked_keys', 'segments')(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
 {%- endmacro %}
 
-{#- The keys whose rows an incremental run of a checked staging model checks again (none on a full
-    build, where every row is checked).
+{#- The keys whose rows an incremental run of a checked staging model checks again (a full build
+    checks every row and does not call it; see raw_rows_to_check).
     Those of rows loaded after the newest load the model has seen (or of unknown load time), and
     those whose contact check would now decide otherwise: a contact that arrived after its rows
     (quarantined unknown_contact, now known) or that is no longer valid; and every key when the rules
@@ -11,9 +11,6 @@
     of such a key is read from raw again, so duplicates, conflicts and whole-order checks see all of
     the key. -#}
 {% macro default__rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
-    {%- if not is_incremental() -%}
-    select cast(null as {{ dbt.type_string() }}) as {{ key_column }} where 1 = 0
-    {%- else -%}
     select {{ segments.clean_text(key_column) }} as {{ key_column }}
     from {{ source_relation }}
     where
@@ -46,5 +43,4 @@
         cross join {{ rules_relation }} as rules
         where checked.rules_fingerprint != rules.rules_fingerprint
     )
-    {%- endif -%}
 {%- endmacro %}

@@ -22,13 +22,9 @@ rules as (
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label']}) }}  -- noqa: LT05
 ),
 
-rechecked_interactions as (
-    -- interactions touched by new rows or a contact's change (incremental runs only)
-    {{ segments.rechecked_keys(source('raw', 'interactions'), 'interaction_id', 'quarantine_reason', 'contacts', 'rules') }}  -- noqa: LT05
-),
-
 source as (
-    {{ segments.raw_rows_to_check('interactions', 'interaction_id', 'rechecked_interactions') }}
+    -- every raw row; on an incremental run those of the keys new rows or a contact's change touch
+    {{ segments.raw_rows_to_check('interactions', 'interaction_id', 'quarantine_reason', 'contacts', 'rules') }}
 ),
 
 distinct_rows as (

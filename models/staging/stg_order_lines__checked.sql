@@ -30,13 +30,9 @@ rules as (
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rates': ['currency_code', 'units_per_eur']}) }}  -- noqa: LT05
 ),
 
-rechecked_orders as (
-    -- orders touched by new rows or a contact's change, checked again whole (incremental runs only)
-    {{ segments.rechecked_keys(source('raw', 'orders'), 'order_id', 'line_quarantine_reason', 'contacts', 'rules') }}  -- noqa: LT05
-),
-
 source as (
-    {{ segments.raw_rows_to_check('orders', 'order_id', 'rechecked_orders') }}
+    -- every raw row; on an incremental run those of the keys new rows or a contact's change touch
+    {{ segments.raw_rows_to_check('orders', 'order_id', 'line_quarantine_reason', 'contacts', 'rules') }}
 ),
 
 distinct_rows as (
