@@ -26,6 +26,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,12 @@ SEED = 42
 INCREMENTAL_SHARE = 0.01  # the newest orders and interactions appended before an incremental build
 END_DATE = dt.date(2026, 6, 30)
 SAMPLE_SECONDS = 0.1
+# Free disk a scale needs under --work-dir (GiB): its generated files and warehouses (loaded, built,
+# full-built reference, floor), one build's copy and DuckDB's spill beside it. Estimates from runs on
+# 2026-12-01: the L folder holds 19 GiB after a run and a build copy another 7; a run that started with
+# 21 GiB free (those 19 already there) ran out of space in its 5M build. Checked before anything runs.
+DISK_NEEDED_GIB = {"S": 1, "M": 12, "L": 50}
+GIB = 1024**3
 BIN = Path(sys.executable).parent
 BENCH_DIR = Path(__file__).resolve().parent
 # What dbt needs of the project: copied once per benchmark, so edits made meanwhile cannot mix in.
@@ -185,10 +192,17 @@ def stop_tree(process) -> None:
     psutil.wait_procs(members, timeout=10)
 
 
+DATABASE_ERROR = re.compile(r"\b[A-Z]\w* Error: ")  # DuckDB's "IO Error: ...", "Binder Error: ...", ...
+
+
 def _last_line(log: Path) -> str:
+    """The last error line of a run's log, and the database error behind it when dbt's own line only
+    says "see the errors above" (a full disk, say)."""
     lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
     errors = [line for line in lines if "error" in line.lower()]
-    return (errors or [line for line in lines if line] or ["no output"])[-1][:300]
+    last = (errors or [line for line in lines if line] or ["no output"])[-1][:300]
+    causes = [line for line in lines if DATABASE_ERROR.search(line) and line != last]
+    return f"{last}: {causes[-1][:300]}" if causes else last
 
 
 def run_quietly(command: list[str], env: dict[str, str], log: Path, label: str) -> float:
@@ -221,6 +235,27 @@ class Workspace:
 
     def scale_dir(self, scale: str) -> Path:
         return self.root / scale
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file()) if path.is_dir() else 0
+
+
+def check_disk(workspace: Workspace, scales: list[str]) -> None:
+    """Refuse, before any work, a work dir whose disk cannot hold the scales asked for."""
+    need = sum(DISK_NEEDED_GIB[scale] for scale in scales) * GIB
+    # what earlier runs left for these scales is rewritten, so its space counts as available
+    reusable = sum(_size(workspace.scale_dir(scale)) for scale in scales) + _size(workspace.dbt_warehouse)
+    free = shutil.disk_usage(workspace.root).free
+    if free + reusable < need:
+        estimates = ", ".join(f"{scale} {DISK_NEEDED_GIB[scale]}" for scale in scales)
+        raise BenchError(
+            f"{workspace.root}: {free / GIB:.1f} GiB free (+ {reusable / GIB:.1f} GiB of earlier runs that are "
+            f"rewritten), but {' '.join(scales)} need about {need / GIB:.0f} GiB ({estimates}): free some space "
+            "or pass --work-dir on a larger disk"
+        )
 
 
 def snapshot_project(workspace: Workspace, ref: str | None) -> None:
@@ -684,17 +719,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error.name} is missing: .venv/bin/pip install -e '.[bench]'", file=sys.stderr)
         return 1
     scales = list(dict.fromkeys(args.scales))
+    results: list[ScaleResult] = []
+    context: dict[str, str] = {}
     try:
         workspace = Workspace(args.work_dir.resolve())
         workspace.root.mkdir(parents=True, exist_ok=True)
+        check_disk(workspace, scales)
         snapshot_project(workspace, args.project_ref)
         context = machine()
         context["project"] = args.project_ref or "work tree"
         pairs = pairs_per_scale(args.pairs)
         groups = tuple(name for name in GROUPS if name in args.groups)
         context["groups"] = " ".join(groups)
-        results = [bench_scale(workspace, scale, pairs[scale], groups) for scale in scales]
+        for scale in scales:
+            results.append(bench_scale(workspace, scale, pairs[scale], groups))
     except (BenchError, OSError, ValueError) as error:
+        if results:  # what the finished scales measured is not lost; the doc only takes complete runs
+            print(report.text_summary(results, context))
+            print(f"\n{args.doc} left as it was: not every scale finished", file=sys.stderr)
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

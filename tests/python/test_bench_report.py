@@ -116,3 +116,24 @@ def test_the_agreement_table_names_only_the_contenders_that_agreed():
     text = "\n".join(report.scale_markdown(result))
     assert "| measure | dbt marts = floor = pandas |" in text
     assert "polars |" not in text.split("**Agreement:**")[1]
+
+
+def test_a_later_scale_that_fails_keeps_the_figures_of_the_finished_ones(tmp_path, monkeypatch, capsys):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("the last complete run\n", encoding="utf-8")
+
+    def bench_scale(workspace, scale, pairs, groups):
+        if scale == "L":
+            raise bench.BenchError("segments build failed (exit 1): IO Error: No space left on device")
+        return _result_with_a_killed_peer()
+
+    monkeypatch.setattr(bench, "bench_scale", bench_scale)
+    monkeypatch.setattr(bench, "check_disk", lambda workspace, scales: None)
+    monkeypatch.setattr(bench, "snapshot_project", lambda workspace, ref: None)
+    code = bench.main(["--scales", "S", "L", "--work-dir", str(tmp_path / "work"), "--doc", str(doc)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "pandas" in out and "400.0 s" in out  # the finished scale's figures reach stdout
+    assert err.strip().endswith("error: segments build failed (exit 1): IO Error: No space left on device")
+    assert "left as it was" in err
+    assert doc.read_text(encoding="utf-8") == "the last complete run\n"
