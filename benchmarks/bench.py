@@ -91,7 +91,7 @@ class RunFailed(BenchError):
             how = f"killed (signal {-self.code})"
         else:
             how = f"failed (exit {self.code})"
-        return f"{how} after {self.seconds:.1f} s at {self.peak_rss_bytes / 2**30:.2f} GiB peak RSS"
+        return f"{how} after {self.seconds:.1f} s at {self.peak_rss_bytes / GIB:.2f} GiB peak RSS"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -500,7 +500,7 @@ def run_group(runner: Runner, group: tuple[str, ...], check_after_first) -> None
                 say(f"[{runner.result.scale}]   {failure.summary()}: {failure}")
                 continue
             runner.result.runs.setdefault(name, []).append(measured)
-            peak = measured.peak_rss_bytes / 2**30
+            peak = measured.peak_rss_bytes / GIB
             say(f"[{runner.result.scale}]   {measured.seconds:.1f} s, peak RSS {peak:.2f} GiB")
         if round_number == 1:
             check_after_first(group)
@@ -612,7 +612,7 @@ def machine() -> dict[str, str]:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpus": str(os.cpu_count()),
         "cpu": _cpu_model(),
-        "ram": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
+        "ram": f"{psutil.virtual_memory().total / GIB:.1f} GiB",
         "load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

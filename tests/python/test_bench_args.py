@@ -43,8 +43,6 @@ def test_a_disk_too_small_for_the_scales_is_refused_before_any_work(tmp_path, mo
 
 def test_what_earlier_runs_of_the_scale_left_counts_as_available(tmp_path, monkeypatch):
     workspace = bench.Workspace(tmp_path)
-    (tmp_path / "M").mkdir()
-    (tmp_path / "M" / "built.duckdb").write_bytes(b"")
     monkeypatch.setattr(bench, "_size", lambda path: 3 * bench.GIB if path == tmp_path / "M" else 0)
     monkeypatch.setattr(bench.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10 * bench.GIB})())
     bench.check_disk(workspace, ["M"])  # 10 free + 3 rewritten >= 12
