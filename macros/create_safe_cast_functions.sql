@@ -2,7 +2,7 @@
     {{ return(adapter.dispatch('create_safe_cast_functions', 'segments')()) }}
 {%- endmacro %}
 
-{#- An on-run-start hook: the helper functions an engine needs for dbt.safe_cast. Engines with a
+{#- An on-run-start hook: the helper functions an engine needs for segments.try_cast. Engines with a
     native try_cast need none. -#}
 {% macro default__create_safe_cast_functions() -%}
 {%- endmacro %}

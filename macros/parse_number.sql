@@ -5,5 +5,5 @@
 {#- Text -> exact decimal (no rounding of the scale a file delivers up to 6 places); NULL when the
     text is not a number. -#}
 {% macro default__parse_number(column) -%}
-    {{ dbt.safe_cast('trim(' ~ column ~ ')', 'numeric(28, 6)') }}
+    {{ segments.try_cast('trim(' ~ column ~ ')', 'numeric(28, 6)') }}
 {%- endmacro %}

@@ -6,7 +6,7 @@
     A value with an offset ('2024-03-05T14:22:10+02:00') is converted to UTC; a value without one
     is read as UTC (the duckdb profile sets TimeZone to UTC). -#}
 {% macro default__parse_timestamp_utc(column) -%}
-    cast({{ dbt.safe_cast(column, 'timestamp with time zone') }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+    cast({{ segments.try_cast(column, 'timestamp with time zone') }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp_utc(column) -%}

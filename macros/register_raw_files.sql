@@ -3,7 +3,7 @@
 {%- endmacro %}
 
 {#- Point the raw sources at Parquet files read in place: (re)create the views
-    <raw_schema>.contacts, .orders and .interactions over <folder>/<table>.parquet, every contract
+    <raw_schema>.contacts, .orders and .interactions (or their identifier vars) over <folder>/<table>.parquet, every contract
     column cast to text, so staging sees the same input as after `segments load`. Runs as an
     on-run-start hook; does nothing when the folder (default: var raw_parquet_dir) is empty.
     Returns no SQL: the statements run here, one at a time (Spark takes one per call). -#}
@@ -19,7 +19,7 @@
             {%- endfor -%}
             {%- set file_path = directory | trim ~ '/' ~ table_name ~ '.parquet' -%}
             {%- do run_query(
-                'create or replace view ' ~ raw_schema ~ '.' ~ table_name ~ ' as select '
+                'create or replace view ' ~ raw_schema ~ '.' ~ adapter.quote(var('segments_' ~ table_name ~ '_identifier', table_name)) ~ ' as select '
                 ~ casts | join(', ') ~ ' from ' ~ segments.parquet_file(file_path)
             ) -%}
         {%- endfor -%}

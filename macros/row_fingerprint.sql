@@ -8,7 +8,7 @@
 {% macro default__row_fingerprint(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.append("coalesce(" ~ dbt.concat(["'v:'", dbt.safe_cast(column, dbt.type_string())]) ~ ", 'null')") -%}
+        {%- do parts.append("coalesce(" ~ dbt.concat(["'v:'", segments.try_cast(column, dbt.type_string())]) ~ ", 'null')") -%}
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}

@@ -21,7 +21,7 @@
             {%- if not loop.last %}{% do fields.append("','") %}{% endif -%}
         {%- endfor %}
         {{ 'cross join ' if not loop.first }}(
-            select {{ dbt.listagg(dbt.concat(fields), "'|'", "order by " ~ dbt.concat(fields)) }} as row_list
+            select {{ segments.ordered_listagg(dbt.concat(fields), "'|'", "order by " ~ dbt.concat(fields)) }} as row_list
             from {{ relation }}
         ) as {{ relation }}_rows
     {%- endfor %}

@@ -45,7 +45,7 @@ ranked_technologies as (
 technology_lists as (
     select
         contact_id,
-        {{ dbt.listagg('technology', "', '", "order by technology") }} as technology_list,
+        {{ segments.ordered_listagg('technology', "', '", "order by technology") }} as technology_list,
         sum(revenue_amount) as revenue_amount
     from contact_technology_revenue
     group by contact_id

@@ -65,9 +65,9 @@ segmented as (
         scored.f_score,
         scored.m_score,
         {{ dbt.concat([
-            dbt.safe_cast('scored.r_score', dbt.type_string()),
-            dbt.safe_cast('scored.f_score', dbt.type_string()),
-            dbt.safe_cast('scored.m_score', dbt.type_string()),
+            segments.try_cast('scored.r_score', dbt.type_string()),
+            segments.try_cast('scored.f_score', dbt.type_string()),
+            segments.try_cast('scored.m_score', dbt.type_string()),
         ]) }} as rfm_cell,
         rfm_segments.rfm_segment,
         rfm_segments.description as rfm_segment_description,

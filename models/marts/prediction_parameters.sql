@@ -1,6 +1,6 @@
 {#- The BG/NBD and Gamma-Gamma parameters every prediction is computed with, one row per fit
     purpose: fitted by prediction_fits, or fixed by the var prediction_parameters. -#}
-{%- set configured = var('prediction_parameters') -%}
+{%- set configured = var('prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
 {%- if configured is string -%}
     {%- set fixed = fromjson(configured) if configured | trim else none -%}
     {%- if configured | trim and fixed is not mapping -%}

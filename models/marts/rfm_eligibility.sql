@@ -11,8 +11,9 @@ contact_order_facts as (
 
 customer_facts as (
     select
+        -- with no customer at all the sum is null: zero, so every check is false, never null
         count(*) as customers,
-        sum(case when lifetime_frequency >= 2 then 1 else 0 end) as repeat_customers,
+        coalesce(sum(case when lifetime_frequency >= 2 then 1 else 0 end), 0) as repeat_customers,
         coalesce(max(days_since_first_order), 0) as history_days
     from contact_order_facts
     where is_customer

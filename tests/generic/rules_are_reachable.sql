@@ -11,7 +11,7 @@ rules as (
         {{ column_name }} as rule_id,
         {{ priority_column }} as priority,
         {%- for condition in condition_columns %}
-        {{ dbt.safe_cast(condition, dbt.type_string()) }} as condition_{{ loop.index }},
+        {{ segments.try_cast(condition, dbt.type_string()) }} as condition_{{ loop.index }},
         {%- endfor %}
         case
             when

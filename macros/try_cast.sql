@@ -1,19 +1,29 @@
-{#- dbt's default__safe_cast is a plain cast on DuckDB and Postgres: one bad value fails the whole
-    model. These overrides (found first through `dispatch:` in dbt_project.yml) return NULL instead,
-    so staging can quarantine the row with a reason. -#}
-{% macro duckdb__safe_cast(field, type) -%}
+{% macro try_cast(field, type) -%}
+    {{ return(adapter.dispatch('try_cast', 'segments')(field, type)) }}
+{%- endmacro %}
+
+{#- A cast that returns NULL on a value that does not convert, so staging can quarantine the row
+    with a reason. The project's own macro, not an override of dbt.safe_cast: dbt reads `dispatch:`
+    only from the root project, so an override would be lost when this project is a package. -#}
+
+{#- Snowflake (try_cast), BigQuery (safe_cast) and other engines whose dbt.safe_cast is safe. -#}
+{% macro default__try_cast(field, type) -%}
+    {{ dbt.safe_cast(field, type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
 {#- Spark has try_cast, but dbt-spark turns ANSI mode off, where a plain cast is as lenient. -#}
-{% macro spark__safe_cast(field, type) -%}
+{% macro spark__try_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
 {#- PostgreSQL 15 has no try_cast: numbers and timestamps go through the functions that the
     on-run-start hook create_safe_cast_functions installs (NULL on any value that does not parse);
     text types never fail; any other type is a plain cast. -#}
-{% macro postgres__safe_cast(field, type) -%}
+{% macro postgres__try_cast(field, type) -%}
     {%- set kind = type | lower | trim -%}
     {%- set schema = adapter.quote(target.schema) -%}
     {%- if kind.startswith('timestamp') -%}
