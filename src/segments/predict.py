@@ -63,7 +63,8 @@ __all__ = [
 LOG_BOUND = float(np.log(1e6))
 # The BG/NBD limit a, b -> infinity with a / (a + b) = p fixed (every customer drops out with the
 # same probability p) is written as a = p HOMOGENEOUS_DROPOUT_SCALE, b = (1 - p) HOMOGENEOUS_DROPOUT_SCALE;
-# the SQL scoring reads a + b >= this value as that limit (macros bgnbd_expected_purchases).
+# the scoring (here and in SQL, macro bgnbd_is_homogeneous_dropout) reads a + b >= this value less 1
+# (a and b are rounded) as that limit.
 HOMOGENEOUS_DROPOUT_SCALE = 1e6
 # A BG/NBD fit whose log-likelihood is not above the homogeneous-dropout limit's by more than this
 # has its supremum at a, b -> infinity: the data do not identify any dropout heterogeneity.
@@ -466,13 +467,13 @@ def expected_purchases(fit: BgNbdFit, t: ArrayLike, x: ArrayLike, t_x: ArrayLike
     expression holds by analytic continuation: for a < 1 it agrees with a direct quadrature of the
     model to about 1e-9 (tests/python/test_predict.py), and fitted a is often below 1 on real data.
     At exactly a = 1 it is a removable 0/0: nan here, NULL in SQL. Returns 0 for t = 0.
-    Parameters with a + b >= HOMOGENEOUS_DROPOUT_SCALE stand for the limit a, b -> infinity with
+    Parameters with a + b >= HOMOGENEOUS_DROPOUT_SCALE - 1 stand for the limit a, b -> infinity with
     p = a / (a + b), scored as in SQL by that limit's closed form
     (1 / p) [1 - ((alpha+T)/(alpha+T+p t))^(r+x)] / (1 + odds).
     Vectorised (inputs broadcast against each other).
     """
     t, x, t_x, T = _arrays(t, x, t_x, T)
-    if fit.a + fit.b >= HOMOGENEOUS_DROPOUT_SCALE:
+    if fit.a + fit.b >= HOMOGENEOUS_DROPOUT_SCALE - 1:
         p = fit.a / (fit.a + fit.b)
         quiet = ((fit.alpha + T) / (fit.alpha + T + p * t)) ** (fit.r + x)
         return (1.0 - quiet) / p / (1.0 + _dropout_odds(fit, x, t_x, T))
