@@ -61,7 +61,9 @@ series_points as (
         {{ segments.ratio(
             'series_arguments.horizon_days',
             'prediction_parameters.alpha_parameter + series_arguments.days_first_to_cutoff'
-            ~ ' + series_arguments.horizon_days') }} as series_argument
+            ~ ' + series_arguments.horizon_days') }} as series_argument,
+        {{ segments.bgnbd_is_homogeneous_dropout(
+            'prediction_parameters.a_parameter', 'prediction_parameters.b_parameter') }} as is_homogeneous_dropout
     from series_arguments
     inner join prediction_parameters
         on series_arguments.fit_purpose = prediction_parameters.fit_purpose
@@ -71,21 +73,12 @@ series_lengths as (
     -- Terms shrink at least like z^k once past their peak: twice the k where z^k < 1e-18, plus
     -- 50, is ample; the convergence check below tells whether it was.
     select
-        series_points.*,
-        {{ segments.bgnbd_is_homogeneous_dropout(
-            'prediction_parameters.a_parameter', 'prediction_parameters.b_parameter') }} as is_homogeneous_dropout,
-        case
-            when {{ segments.bgnbd_is_homogeneous_dropout(
-                'prediction_parameters.a_parameter', 'prediction_parameters.b_parameter') }}
-                then 1
-            else cast(least(
-                {{ max_terms }},
-                ceiling(2 * ln(1e-18) / ln(series_points.series_argument)) + 50
-            ) as {{ dbt.type_int() }})
-        end as series_terms
+        *,
+        cast(case
+            when is_homogeneous_dropout then 1
+            else least({{ max_terms }}, ceiling(2 * ln(1e-18) / ln(series_argument)) + 50)
+        end as {{ dbt.type_int() }}) as series_terms
     from series_points
-    inner join prediction_parameters
-        on series_points.fit_purpose = prediction_parameters.fit_purpose
 ),
 
 distinct_x as (
