@@ -162,7 +162,7 @@ def test_past_dates_build_with_a_sane_or_flagged_fit(past_dates_warehouse: Path,
 
     run_dbt(["build", "--select", "+contact_predictions", "+prediction_calibration",
              "--indirect-selection", "cautious"], {"as_of_date": as_of_date})
-    with duckdb.connect(str(past_dates_warehouse), read_only=True) as connection:
+    with duckdb.connect(str(past_dates_warehouse)) as connection:
         fits = connection.execute(
             "select fit_purpose, r, alpha, a, b, bgnbd_converged, bgnbd_fit_status from prediction_fits"
         ).fetchall()
