@@ -61,6 +61,14 @@ __all__ = [
 # enough for any realistic customer base, narrow enough that exp() never overflows, no parameter
 # reaches 0 (so no log(0)) and gammaln() keeps its precision.
 LOG_BOUND = float(np.log(1e6))
+# The BG/NBD limit a, b -> infinity with a / (a + b) = p fixed (every customer drops out with the
+# same probability p) is written as a = p HOMOGENEOUS_DROPOUT_SCALE, b = (1 - p) HOMOGENEOUS_DROPOUT_SCALE;
+# the scoring (here and in SQL, macro bgnbd_is_homogeneous_dropout) reads a + b >= this value less 1
+# (a and b are rounded) as that limit.
+HOMOGENEOUS_DROPOUT_SCALE = 1e6
+# A BG/NBD fit whose log-likelihood is not above the homogeneous-dropout limit's by more than this
+# has its supremum at a, b -> infinity: the data do not identify any dropout heterogeneity.
+_LIMIT_TOLERANCE = 1e-2
 # A fitted theta closer than this to a bound counts as "on the bound" (see `converged`).
 _ON_BOUND = 1e-6
 # A fit whose mean-log-likelihood gradient (per unit of weight, w.r.t. theta) is below this is a
@@ -78,7 +86,10 @@ class BgNbdFit:
     optimiser reached a stationary point with no parameter on its bound (a parameter on a bound
     means the likelihood keeps rising towards 0 or infinity, e.g. a, b -> infinity when nobody
     seems to drop out; the numbers are then a boundary value, not an interior maximum).
-    ``iterations`` is the optimiser's iteration count.
+    ``iterations`` is the optimiser's iteration count. ``status`` says which: `converged`,
+    `homogeneous_dropout` (the likelihood is highest in the limit a, b -> infinity, where every
+    customer drops out with the same probability p: the fit is that limit's, written as
+    a + b = HOMOGENEOUS_DROPOUT_SCALE, and ``converged`` is False) or `not_converged`.
     """
 
     r: float
@@ -89,6 +100,7 @@ class BgNbdFit:
     sample_size: int
     converged: bool
     iterations: int
+    status: str = "converged"
 
 
 @dataclass(frozen=True)
@@ -225,6 +237,32 @@ def _bgnbd_rows(r: float, alpha: float, a: float, b: float, x, t_x, T, gradient:
     return rows, (d_r, d_alpha, d_a, d_b)
 
 
+def _bgnbd_limit_rows(r: float, alpha: float, odds: float, x, t_x, T, gradient: bool = False):
+    """`_bgnbd_rows` in the limit a, b -> infinity with a / (a + b) = p, odds = p / (1 - p).
+
+    ln A2 -> -x ln(1 + odds) and a / (b + x - 1) -> odds: the BG/NBD with one dropout probability.
+    """
+    xs, at = np.unique(x, return_inverse=True)
+    at = at.reshape(-1)
+    x_part = (special.gammaln(r + xs) - special.gammaln(r) + r * np.log(alpha) - xs * np.log1p(odds))[at]
+    repeat = x > 0
+    log_T = np.log(alpha + T)
+    log_t_x = np.log(alpha + t_x)
+    r_x = r + x
+    ln_a3 = -r_x * log_T
+    ln_a4 = np.where(repeat, np.log(odds) - r_x * log_t_x, -np.inf)
+    tail = np.logaddexp(ln_a3, ln_a4)
+    rows = x_part + tail
+    if not gradient:
+        return rows
+    share_3 = np.exp(ln_a3 - tail)
+    share_4 = np.exp(ln_a4 - tail)
+    d_r = (special.digamma(r + xs) - special.digamma(r) + np.log(alpha))[at] - share_3 * log_T - share_4 * log_t_x
+    d_alpha = r / alpha - r_x * (share_3 / (alpha + T) + share_4 / (alpha + t_x))
+    d_odds = -x / (1.0 + odds) + share_4 / odds
+    return rows, (d_r, d_alpha, d_odds)
+
+
 def bgnbd_log_likelihood(params: Sequence[float], x: ArrayLike, t_x: ArrayLike, T: ArrayLike,
                          weights: ArrayLike | None = None) -> float:
     """Total BG/NBD log-likelihood of ``params = (r, alpha, a, b)`` (alpha in days).
@@ -323,6 +361,12 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | N
     alpha is optimised relative to that value and all parameters within a factor 1e6 of their
     start (see `LOG_BOUND`).
 
+    The likelihood is often flat along a, b -> infinity with a / (a + b) fixed: when the data show
+    no sign that dropout probabilities differ between customers, its supremum lies there and the
+    optimiser stops anywhere on that ridge (a = 17,000 or 90,000, b near the bound). So the
+    homogeneous-dropout limit (r, alpha, p) is fitted too; when the full fit does not beat it by
+    more than _LIMIT_TOLERANCE, the limit is returned (status `homogeneous_dropout`, see `BgNbdFit`).
+
     Raises ValueError when the input is empty, has missing, infinite or negative values or
     fractional x, has t_x > T, or when no customer has x > 0 (the model is then not identified).
     """
@@ -334,12 +378,27 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike | N
     scales = np.array([1.0, alpha_scale, 1.0, 1.0])
     params, result, converged = _maximise(_bgnbd_rows, (x, t_x, T), w, scales, np.zeros(4))
     r, alpha, a, b = (float(value) for value in params)
+    log_likelihood = float(np.dot(w, _bgnbd_rows(r, alpha, a, b, x, t_x, T)))
+    limit, limit_result, limit_converged = _maximise(_bgnbd_limit_rows, (x, t_x, T), w, scales[:3], np.zeros(3))
+    limit_log_likelihood = float(np.dot(w, _bgnbd_limit_rows(*limit, x, t_x, T)))
+    if limit_converged and limit_log_likelihood >= log_likelihood - _LIMIT_TOLERANCE:
+        r, alpha, odds = (float(value) for value in limit)
+        return BgNbdFit(
+            r=r, alpha=alpha,
+            a=HOMOGENEOUS_DROPOUT_SCALE * odds / (1.0 + odds), b=HOMOGENEOUS_DROPOUT_SCALE / (1.0 + odds),
+            log_likelihood=limit_log_likelihood,
+            sample_size=int(round(float(w.sum()))),
+            converged=False,
+            iterations=int(limit_result.nit),
+            status="homogeneous_dropout",
+        )
     return BgNbdFit(
         r=r, alpha=alpha, a=a, b=b,
-        log_likelihood=float(np.dot(w, _bgnbd_rows(r, alpha, a, b, x, t_x, T))),
+        log_likelihood=log_likelihood,
         sample_size=int(round(float(w.sum()))),
         converged=converged,
         iterations=int(result.nit),
+        status="converged" if converged else "not_converged",
     )
 
 
@@ -408,9 +467,16 @@ def expected_purchases(fit: BgNbdFit, t: ArrayLike, x: ArrayLike, t_x: ArrayLike
     expression holds by analytic continuation: for a < 1 it agrees with a direct quadrature of the
     model to about 1e-9 (tests/python/test_predict.py), and fitted a is often below 1 on real data.
     At exactly a = 1 it is a removable 0/0: nan here, NULL in SQL. Returns 0 for t = 0.
+    Parameters with a + b >= HOMOGENEOUS_DROPOUT_SCALE - 1 stand for the limit a, b -> infinity with
+    p = a / (a + b), scored as in SQL by that limit's closed form
+    (1 / p) [1 - ((alpha+T)/(alpha+T+p t))^(r+x)] / (1 + odds).
     Vectorised (inputs broadcast against each other).
     """
     t, x, t_x, T = _arrays(t, x, t_x, T)
+    if fit.a + fit.b >= HOMOGENEOUS_DROPOUT_SCALE - 1:
+        p = fit.a / (fit.a + fit.b)
+        quiet = ((fit.alpha + T) / (fit.alpha + T + p * t)) ** (fit.r + x)
+        return (1.0 - quiet) / p / (1.0 + _dropout_odds(fit, x, t_x, T))
     if fit.a == 1.0:
         return np.full(np.broadcast(t, x).shape, np.nan)
     r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b

@@ -133,3 +133,53 @@ def test_malformed_parameters_are_one_clear_error(clean_build: Path, tmp_path: P
                    "--select", "prediction_parameters"])
     assert status != 0
     assert "lacks parameter 'alpha'" in capsys.readouterr().err
+
+
+# Month-ends at which the build of issue 20's data set (2000 contacts, seed 7, to 2026-12-02) failed:
+# the BG/NBD fit ran along a flat ridge to a = 30,000 - 92,000 and b near 1e6, and the series terms
+# of int_bgnbd_series overflowed a decimal cast.
+RUNAWAY_FIT_DATES = ("2024-09-30", "2025-01-31", "2025-11-30")
+
+
+@pytest.fixture(scope="module")
+def past_dates_warehouse(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path_factory.mktemp("past_dates")
+    data, warehouse = folder / "data", folder / "warehouse.duckdb"
+    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+    monkeypatch_module.setenv("DBT_TARGET_PATH", str(folder / "target"))
+    assert main(["generate", "--contacts", "2000", "--seed", "7", "--end-date", "2026-12-02",
+                 "--out", str(data)]) == 0
+    assert main(["load", str(data)]) == 0
+    return warehouse
+
+
+@pytest.mark.parametrize("as_of_date", RUNAWAY_FIT_DATES)
+def test_past_dates_build_with_a_sane_or_flagged_fit(past_dates_warehouse: Path, as_of_date: str) -> None:
+    """The prediction models and their tests build green; each fit has converged to moderate
+    parameters or is flagged as the homogeneous-dropout limit (a + b = 1e6, bgnbd_converged
+    false), and every customer is scored with a converged series."""
+    from segments.runner import run_dbt
+
+    run_dbt(["build", "--select", "+contact_predictions", "+prediction_calibration",
+             "--indirect-selection", "cautious"], {"as_of_date": as_of_date})
+    with duckdb.connect(str(past_dates_warehouse)) as connection:
+        fits = connection.execute(
+            "select fit_purpose, r, alpha, a, b, bgnbd_converged, bgnbd_fit_status from prediction_fits"
+        ).fetchall()
+        scores = connection.execute(
+            "select count(*), count(expected_purchases), count(predicted_clv),"
+            " sum(case when is_series_converged then 1 else 0 end), min(p_alive), max(p_alive)"
+            " from contact_predictions where as_of_date = cast(? as date)", [as_of_date]
+        ).fetchone()
+    statuses = {purpose: status for purpose, *_, status in fits}
+    assert "homogeneous_dropout" in statuses.values(), statuses
+    for purpose, r, alpha, a, b, converged, status in fits:
+        assert 0.01 < r < 5 and 1 < alpha < 100, (purpose, r, alpha)
+        if status == "converged":
+            assert converged and a < 1e3 and b < 1e4, (purpose, a, b)
+        else:
+            assert status == "homogeneous_dropout" and not converged, (purpose, status)
+            assert a + b == pytest.approx(predict.HOMOGENEOUS_DROPOUT_SCALE) and 0.005 < a / (a + b) < 0.2
+    customers, expected, clv, converged_series, lowest, highest = scores
+    assert customers > 100 and expected == clv == converged_series == customers
+    assert 0 <= lowest <= highest <= 1

@@ -2,7 +2,10 @@
     (fit purpose, x, T, horizon): G = 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z) with
     z = t / (alpha + T + t), summed as its power series sum_k c_k z^k. The coefficients depend on x
     only, so they are built once per distinct x as running sums of logs; customers share a value
-    whenever they share (x, T), so millions of customers need only thousands of series. -#}
+    whenever they share (x, T), so millions of customers need only thousands of series. Summed in
+    log space: each term divided by the largest term of its series, so no term or partial sum can
+    overflow whatever the parameters. Parameters of the homogeneous-dropout limit
+    (bgnbd_is_homogeneous_dropout) need no series: one term, marked converged. -#}
 {%- set max_terms = var('hypergeometric_max_terms') | int -%}
 {%- set horizon_days = var('prediction_horizon_days') -%}
 {%- set clv_period_days = var('clv_period_days') -%}
@@ -58,7 +61,9 @@ series_points as (
         {{ segments.ratio(
             'series_arguments.horizon_days',
             'prediction_parameters.alpha_parameter + series_arguments.days_first_to_cutoff'
-            ~ ' + series_arguments.horizon_days') }} as series_argument
+            ~ ' + series_arguments.horizon_days') }} as series_argument,
+        {{ segments.bgnbd_is_homogeneous_dropout(
+            'prediction_parameters.a_parameter', 'prediction_parameters.b_parameter') }} as is_homogeneous_dropout
     from series_arguments
     inner join prediction_parameters
         on series_arguments.fit_purpose = prediction_parameters.fit_purpose
@@ -69,10 +74,10 @@ series_lengths as (
     -- 50, is ample; the convergence check below tells whether it was.
     select
         *,
-        cast(least(
-            {{ max_terms }},
-            ceiling(2 * ln(1e-18) / ln(series_argument)) + 50
-        ) as {{ dbt.type_int() }}) as series_terms
+        cast(case
+            when is_homogeneous_dropout then 1
+            else least({{ max_terms }}, ceiling(2 * ln(1e-18) / ln(series_argument)) + 50)
+        end as {{ dbt.type_int() }}) as series_terms
     from series_points
 ),
 
@@ -144,6 +149,7 @@ series_terms as (
         series_lengths.days_first_to_cutoff,
         series_lengths.horizon_days,
         series_lengths.series_terms,
+        series_lengths.is_homogeneous_dropout,
         coefficients.series_index,
         coefficients.log_abs_coefficient + coefficients.series_index * ln(series_lengths.series_argument)
             as log_abs_term,
@@ -160,29 +166,51 @@ series_terms as (
             and series_lengths.series_terms > coefficients.series_index
 ),
 
-term_values as (
+largest_terms as (
     select
         *,
-        -- exp() underflows to an error on some engines: terms below e^-700 are zero.
-        case
-            when term_sign = 0 or log_abs_term < -700 then 0.0
-            else term_sign * exp(log_abs_term)
-        end as term_value
+        max(case when term_sign <> 0 then log_abs_term end) over (
+            partition by fit_purpose, repeat_purchases, days_first_to_cutoff, horizon_days
+        ) as log_largest_term
     from series_terms
 ),
 
+term_values as (
+    select
+        *,
+        -- Each term relative to the largest, in [-1, 1]; exp() underflows to an error on some
+        -- engines: shares below e^-700 are zero.
+        case
+            when term_sign = 0 or log_abs_term - log_largest_term < -700 then 0.0
+            else term_sign * exp(log_abs_term - log_largest_term)
+        end as term_share
+    from largest_terms
+),
+
 series_values as (
-    -- Summed as exact decimals, so the total does not depend on the order rows arrive in.
+    -- Summed as exact decimals, so the total does not depend on the order rows arrive in; each
+    -- share is at most 1 in size and there are at most hypergeometric_max_terms of them.
     select
         fit_purpose,
         repeat_purchases,
         days_first_to_cutoff,
         horizon_days,
         max(series_terms) as series_terms,
-        cast(sum(cast(term_value as decimal(38, 20))) as {{ segments.type_double() }}) as series_value,
-        max(case when series_index = series_terms - 1 then abs(term_value) end) as last_term_size
+        max(case when is_homogeneous_dropout then 1 else 0 end) as is_homogeneous_dropout,
+        max(log_largest_term) as log_largest_term,
+        cast(sum(cast(term_share as decimal(38, 20))) as {{ segments.type_double() }}) as series_share_sum,
+        max(case when series_index = series_terms - 1 then abs(term_share) end) as last_term_share_of_largest
     from term_values
     group by fit_purpose, repeat_purchases, days_first_to_cutoff, horizon_days
+),
+
+series_logs as (
+    select
+        *,
+        case
+            when series_share_sum > 0 then log_largest_term + ln(series_share_sum)
+        end as log_series_value
+    from series_values
 )
 
 select
@@ -191,6 +219,12 @@ select
     days_first_to_cutoff,
     horizon_days,
     series_terms,
-    series_value,
-    {{ segments.ratio('last_term_size', 'abs(series_value)') }} as last_term_share
-from series_values
+    log_series_value,
+    case
+        when log_series_value <= 700 then exp(greatest(-700.0, log_series_value))
+    end as series_value,
+    case
+        when is_homogeneous_dropout = 1 then 0.0
+        else {{ segments.ratio('last_term_share_of_largest', 'abs(series_share_sum)') }}
+    end as last_term_share
+from series_logs
