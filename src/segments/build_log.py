@@ -32,7 +32,9 @@ def check_build(
     (column _loaded_at) after the build started. Raises SegmentsError otherwise."""
     log = _find(connection, BUILD_LOG)
     if log is None:
-        raise SegmentsError(f"no build is recorded in this warehouse ({BUILD_LOG}): {REBUILD}")
+        raise SegmentsError(
+            f"no build is recorded in this warehouse ({BUILD_LOG}): {REBUILD} first"
+        )
     latest = connection.execute(
         f"""
         select
@@ -48,13 +50,15 @@ def check_build(
         """
     ).fetchone()
     if latest is None:
-        raise SegmentsError(f"no build is recorded in this warehouse ({BUILD_LOG}): {REBUILD}")
+        raise SegmentsError(
+            f"no build is recorded in this warehouse ({BUILD_LOG}): {REBUILD} first"
+        )
     as_of_date, started_at, succeeded, failed, failed_nodes = latest
     started = started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     if failed:
         raise SegmentsError(
-            f"the last build (as of {as_of_date}, started {started}) failed with {failed_nodes} "
-            f"failing node(s): the marts may mix two builds; fix it and {REBUILD} again"
+            f"the last build (as of {as_of_date}, started {started}) failed ({failed_nodes} node(s) "
+            f"failed or skipped): the marts may mix two builds; fix it and {REBUILD} again"
         )
     if not succeeded:
         raise SegmentsError(
