@@ -13,8 +13,15 @@ clear columns are replaced by email_sha256, first_name_sha256 and last_name_sha2
 the trimmed, lower-cased value (customer-match uploads), rows ordered by the hash; no clear email or
 name is written.
 
-Only reachable contacts (is_email_reachable: email present, opted in, not unsubscribed) are
-exported unless include_unreachable is given; contacts without an email never are.
+Only reachable contacts (is_email_reachable: email present, opted in, not unsubscribed, the
+address not suppressed) are exported unless include_unreachable is given; contacts without an email
+never are, and neither is any address of main.email_suppressions, whatever the option: an opt-out
+or unsubscribe seen under any record of the address, at any date (the latest consent in the
+warehouse, not the build's as_of_date), or a quarantined row that may carry one.
+
+Before anything is read, the marts must come from the latest dbt run that selected a mart, and
+that run must have succeeded (segments.build_log); raw contacts or interactions loaded after it
+started are refused too (their consent is not in the marts yet).
 
 Diff mode writes only what changed since the previous diff export of the same audience key, with
 an `action` column (`add` / `remove`); a removal carries only the identifier (email or its hash)
@@ -27,27 +34,37 @@ hashed feed of one audience keep separate state. Adds and removes are compared o
 an add of the new. Label changes of a contact that stays are not in a diff (a full export
 refreshes tags).
 
-An empty diff (no change) is a valid file, header only, with its manifest. An empty audience is an
+A diff for an as_of_date before that of the key's previous diff export is refused: going back in
+time would remove members who are still there. An empty diff (no change) is a valid file, header
+only, with its manifest. An empty audience is an
 error in both modes (usually a wrong as_of_date or a broken build; in diff mode it would remove
 everyone from the destination) unless allow_empty is given.
 
-Nothing is half-written: the file and the manifest are written to temporary files in the target
-folder and moved into place with os.replace; every problem a user can cause is a SegmentsError.
+Nothing is half-written: the file and the manifest are written into a private temporary folder
+(mode 0700, files 0600) inside the target folder, so on the same file system, and moved into place
+with os.replace; the folder is removed whatever happens, SIGTERM and SIGHUP included. A process
+killed outright (SIGKILL) leaves that folder, readable by its owner only, and the next export into
+the same folder removes it. Every problem a user can cause is a SegmentsError.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from segments.build_log import check_build
 from segments.errors import SegmentsError
 from segments.sql import first_lines as _first_line
 from segments.sql import literal as _literal
@@ -62,7 +79,11 @@ RELATIONS = {  # table -> the schema dbt builds it in (looked up elsewhere if th
     "audience_members": "main",
     "segment_labels": "main",
     "audiences": "main_seeds",
+    "email_suppressions": "main",
 }
+# Raw tables whose consent (opt-in, unsubscribes) must be in the marts before an export.
+CONSENT_TABLES = ("contacts", "interactions")
+TEMPORARY_PREFIX = ".segments-export-"
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,7 @@ def _export(
     diff: bool,
     allow_empty: bool,
 ) -> ExportResult:
+    check_build(connection, ("contact_segments", "audience_members"), CONSENT_TABLES)
     relations = {name: _relation(connection, name, schema) for name, schema in RELATIONS.items()}
     segments = relations["contact_segments"]
     dimensions = _dimensions(connection, relations)
@@ -184,10 +206,15 @@ def _export(
     data_columns = (*names, "tags")
 
     # What is exported is materialised once: the file and the state both come from this table.
+    # A suppressed address (email_suppressions, compared trimmed and lower-cased) is never sent.
     connection.execute(
         f"""
         create or replace temp table _export_selected as
-        select * from {segments}
+        select segments.*, exists (
+            select 1 from {relations['email_suppressions']} as suppressions
+            where suppressions.email = lower(trim(segments.email))
+        ) as is_suppressed
+        from {segments} as segments
         where contact_id in ({members})
         """,
         member_parameters,
@@ -198,19 +225,24 @@ def _export(
         select contact_id, {identifier_sql} as identifier, {names_sql}, {tags} as tags, as_of_date
         from _export_selected
         where nullif(trim(email), '') is not null
+          and not is_suppressed
           and (is_email_reachable or ?)
         """,
         [include_unreachable],
     )
-    selected, without_email, unreachable, current, as_of_date = connection.execute(
+    selected, without_email, suppressed, unreachable, current, as_of_date = connection.execute(
         """
+        with emailed as (
+            select * from _export_selected where nullif(trim(email), '') is not null
+        )
         select
-            count(*),
-            count(*) filter (where nullif(trim(email), '') is null),
-            count(*) filter (where nullif(trim(email), '') is not null and not is_email_reachable),
+            (select count(*) from _export_selected),
+            (select count(*) from _export_selected) - count(*),
+            count(*) filter (where is_suppressed),
+            count(*) filter (where not is_suppressed and not is_email_reachable),
             (select count(*) from _export_current),
-            max(as_of_date)
-        from _export_selected
+            (select max(as_of_date) from _export_selected)
+        from emailed
         """
     ).fetchone()
     if as_of_date is None:
@@ -219,7 +251,7 @@ def _export(
     if current == 0 and not allow_empty:
         raise SegmentsError(
             f"audience {name} as of {as_of_date} is empty: "
-            + _empty_reason(selected, without_email, unreachable, include_unreachable)
+            + _empty_reason(selected, without_email, suppressed, unreachable, include_unreachable)
             + "; nothing written (--allow-empty writes it anyway)"
         )
 
@@ -227,6 +259,12 @@ def _export(
     diff_info = None
     if diff:
         previous = _previous_state(connection, audience_key)
+        if previous is not None and previous[0] is not None and as_of_date < previous[0]:
+            raise SegmentsError(
+                f"{audience_key} was last exported in diff mode as of {previous[0]}; this build is "
+                f"as of {as_of_date}: a diff cannot go back in time (build for {previous[0]} or "
+                "later, or export without --diff)"
+            )
         adds, removes = _materialise_diff(connection, data_columns)
         columns = ("action", *columns)
         query = (
@@ -266,6 +304,7 @@ def _export(
         "counts": {
             "selected_contacts": selected,
             "skipped_without_email": without_email,
+            "skipped_suppressed": suppressed,
             "skipped_unreachable": 0 if include_unreachable else unreachable,
             "exported_contacts": current,
         },
@@ -286,14 +325,19 @@ def _export(
     return ExportResult(out, manifest_path, manifest)
 
 
-def _empty_reason(selected: int, without_email: int, unreachable: int, overridden: bool) -> str:
+def _empty_reason(
+    selected: int, without_email: int, suppressed: int, unreachable: int, overridden: bool
+) -> str:
     if not selected:
         return "no contact is a member"
     if overridden:
-        return f"none of its {selected:,} contacts has an email"
+        return (
+            f"none of its {selected:,} contacts has an email that is not suppressed "
+            f"({without_email:,} without email, {suppressed:,} suppressed)"
+        )
     return (
         f"none of its {selected:,} contacts is reachable by email ({without_email:,} without "
-        f"email, {unreachable:,} not opted in or unsubscribed)"
+        f"email, {suppressed:,} suppressed, {unreachable:,} not opted in or unsubscribed)"
     )
 
 
@@ -305,41 +349,86 @@ def _write_files(
     manifest: dict,
     written_at: dt.datetime,
 ) -> dict:
-    """COPY the query to a temporary file, write the manifest to another, then move both into
-    place; on any failure remove whatever was created."""
+    """COPY the query to a file and write the manifest, both in a private temporary folder next to
+    the target, then move both into place; whatever happens, the folder goes."""
     manifest_path = manifest_path_for(out)
-    temporary: list[Path] = []
+    _remove_stale_folders(out.parent)
     try:
-        data_tmp = _temporary(out, temporary)
-        copy_options = "format csv, header true" if fmt == "csv" else "format parquet"
-        try:
-            row_count = connection.execute(
-                f"copy ({query}) to {_literal(str(data_tmp))} ({copy_options})"
-            ).fetchone()[0]
-        except duckdb.Error as error:
-            raise SegmentsError(f"{out}: cannot write the export: {_first_line(error)}") from None
-        manifest = {
-            **manifest,
-            "row_count": int(row_count),
-            "sha256": _sha256(data_tmp),
-            "written_at": _iso(written_at),
-        }
-        manifest_tmp = _temporary(manifest_path, temporary)
-        manifest_tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        os.replace(data_tmp, out)
-        temporary.remove(data_tmp)
-        try:
-            os.replace(manifest_tmp, manifest_path)
-        except OSError:
-            out.unlink(missing_ok=True)  # never a file without its own manifest
-            raise
-        temporary.remove(manifest_tmp)
+        with _private_folder(out) as folder:
+            data_tmp, manifest_tmp = folder / out.name, folder / manifest_path.name
+            copy_options = "format csv, header true" if fmt == "csv" else "format parquet"
+            try:
+                row_count = connection.execute(
+                    f"copy ({query}) to {_literal(str(data_tmp))} ({copy_options})"
+                ).fetchone()[0]
+            except duckdb.Error as error:
+                raise SegmentsError(
+                    f"{out}: cannot write the export: {_first_line(error)}"
+                ) from None
+            manifest = {
+                **manifest,
+                "row_count": int(row_count),
+                "sha256": _sha256(data_tmp),
+                "written_at": _iso(written_at),
+            }
+            manifest_tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            for path in (data_tmp, manifest_tmp):  # an ordinary file once in place
+                os.chmod(path, 0o666 & ~_umask())
+            os.replace(data_tmp, out)
+            try:
+                os.replace(manifest_tmp, manifest_path)
+            except OSError:
+                out.unlink(missing_ok=True)  # never a file without its own manifest
+                raise
     except OSError as error:
         raise SegmentsError(f"{out}: cannot write the export: {error.strerror or error}") from None
-    finally:
-        for path in temporary:
-            path.unlink(missing_ok=True)
     return manifest
+
+
+class _Terminated(Exception):
+    """SIGTERM or SIGHUP while an export was being written."""
+
+
+@contextlib.contextmanager
+def _private_folder(out: Path) -> Iterator[Path]:
+    """A folder only its owner can enter (mkdtemp: 0700), next to `out` (same file system, so
+    os.replace is atomic), named after this process so a later export can tell a dead one's. It is
+    removed on leaving, also on SIGTERM and SIGHUP (turned into a one-line error meanwhile)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=out.parent))
+    previous = {}
+
+    def terminate(number: int, _frame: object) -> None:
+        raise _Terminated(signal.Signals(number).name)
+
+    try:
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                previous[number] = signal.signal(number, terminate)
+        yield folder
+    except _Terminated as stopped:
+        raise SegmentsError(f"{out}: export interrupted by {stopped}: nothing written") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _remove_stale_folders(parent: Path) -> None:
+    """Remove the temporary folders of exports whose process is gone (killed outright)."""
+    for folder in parent.glob(f"{TEMPORARY_PREFIX}*"):
+        pid = folder.name[len(TEMPORARY_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _materialise_diff(
@@ -524,16 +613,6 @@ def _check_target(out: Path) -> None:
         raise SegmentsError(f"{out}: is a folder, give a file name")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise SegmentsError(f"{folder}: the output folder is not writable")
-
-
-def _temporary(target: Path, created: list[Path]) -> Path:
-    """An empty temporary file next to target (same file system, so os.replace is atomic)."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    path = Path(name)
-    created.append(path)
-    os.chmod(path, 0o666 & ~_umask())  # mkstemp makes it private; the export is an ordinary file
-    return path
 
 
 def _umask() -> int:

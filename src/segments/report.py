@@ -21,6 +21,7 @@ import altair as alt
 import duckdb
 import vl_convert
 
+from segments.build_log import check_build
 from segments.errors import SegmentsError
 from segments.sql import relation as _relation
 
@@ -337,6 +338,25 @@ def _kpis(connection: duckdb.DuckDBPyConnection) -> str:
             + _table(headers, table_rows, table_id="kpi-table", numeric=(False, False) + (True,) * 11))
 
 
+def _consent(connection: duckdb.DuckDBPyConnection) -> str:
+    rows = _rows(connection, f"""
+        select suppression_reason, addresses, contacts, contacts_otherwise_reachable
+        from {_relation(connection, 'rpt_email_suppressions')}
+        order by suppression_reason = 'all', addresses desc, suppression_reason
+    """)
+    return (
+        "<p>Addresses never exported: an opt-out or unsubscribe under any record of the address, at "
+        "any date, or a quarantined row that may carry one (until it is fixed). The last column counts "
+        "the contacts whose own consent on the as_of_date would have let them through.</p>"
+        + _table(
+            ("reason", "addresses", "contacts", "kept out by the address alone"),
+            [(row["suppression_reason"], _num(row["addresses"]), _num(row["contacts"]),
+              _num(row["contacts_otherwise_reachable"])) for row in rows],
+            numeric=(False, True, True, True),
+        )
+    )
+
+
 SORT_SCRIPT = """
 document.querySelectorAll('#kpi-table th').forEach(function (header, index) {
   header.addEventListener('click', function () {
@@ -384,7 +404,11 @@ SECTIONS = (
     ("abell", "Abell matrix: who x need x technology"),
     ("movement", "Movement between segments"),
     ("kpis", "KPIs per segment"),
+    ("consent", "Consent: suppressed addresses"),
 )
+# The marts the report reads that carry an as_of_date: all of the last build's date, or refused.
+MARTS = ("contact_segments", "contact_rfm", "contact_abc", "contact_lifecycle", "abell_matrix",
+         "segment_kpis")
 
 
 def build_report(warehouse: Path, out: Path) -> dict:
@@ -395,11 +419,13 @@ def build_report(warehouse: Path, out: Path) -> dict:
         raise SegmentsError(f"{out.parent}: no such folder for the report")
     started = time.perf_counter()
     with duckdb.connect(str(warehouse)) as connection:
+        check_build(connection, MARTS)
         as_of, overview = _overview(connection)
         bodies = {
             "overview": overview, "rfm": _rfm(connection), "abc": _abc(connection),
             "lifecycle": _lifecycle(connection), "abell": _abell(connection),
             "movement": _movement(connection), "kpis": _kpis(connection),
+            "consent": _consent(connection),
         }
     nav = "".join(f'<a href="#{key}">{_esc(title)}</a>' for key, title in SECTIONS)
     sections = "".join(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from segments.build_log import check_build
 from segments.errors import SegmentsError
 from segments.sql import relation as _relation
 
@@ -14,10 +15,11 @@ SOURCES = (
     ("orders", "stg_order_lines", "quarantine_order_lines"),
     ("interactions", "stg_interactions", "quarantine_interactions"),
 )
-
-
-
-
+# The marts the summary reads that carry an as_of_date: all of the last build's date, or refused.
+MARTS = (
+    "contact_rfm", "contact_abc", "contact_lifecycle", "contact_abell", "abell_matrix",
+    "contact_predictions", "prediction_calibration", "segment_kpis", "audience_members",
+)
 def _count(connection: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(connection.execute(sql).fetchone()[0] or 0)
 
@@ -27,6 +29,7 @@ def summary(warehouse: Path) -> str:
     if not warehouse.is_file():
         raise SegmentsError(f"{warehouse}: no warehouse yet: run `segments load` and `segments build`")
     with duckdb.connect(str(warehouse)) as connection:
+        check_build(connection, MARTS)
         lines = [f"Warehouse: {warehouse}", ""]
         lines += _reconciliation_lines(connection)
         lines += [""] + _quarantine_lines(connection)
@@ -34,6 +37,7 @@ def summary(warehouse: Path) -> str:
         lines += [""] + _segment_lines(connection)
         lines += [""] + _prediction_lines(connection)
         lines += [""] + _activation_lines(connection)
+        lines += [""] + _consent_lines(connection)
     return "\n".join(lines)
 
 
@@ -295,3 +299,25 @@ def _activation_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()
     listed = ", ".join(f"{name} {count:,}" for name, count in audiences) or "none"
     return lines + ["", f"Audiences (members): {listed}"]
+
+
+def _consent_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Suppressed addresses and contacts per reason (rpt_email_suppressions), current consent."""
+    rows = connection.execute(
+        f"""
+        select suppression_reason, addresses, contacts, contacts_otherwise_reachable
+        from {_relation(connection, 'rpt_email_suppressions')}
+        order by suppression_reason = 'all', addresses desc, suppression_reason
+        """
+    ).fetchall()
+    total = next((row for row in rows if row[0] == "all"), ("all", 0, 0, 0))
+    title = (
+        f"Email suppressions (current consent, any record of the address): {total[1]:,} addresses, "
+        f"{total[2]:,} contacts, {total[3]:,} of them kept out by the address alone"
+    )
+    return _table(
+        title,
+        ("reason", "addresses", "contacts", "kept out by the address alone"),
+        [(reason, f"{addresses:,}", f"{contacts:,}", f"{saved:,}")
+         for reason, addresses, contacts, saved in rows if reason != "all"],
+    )
