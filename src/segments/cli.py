@@ -64,7 +64,7 @@ def cmd_load(args: argparse.Namespace) -> None:
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
-         target=target, append=args.append)
+         target=target, append=args.append, options=_csv_options(args))
     where = {"spark": lambda: str(raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
         target, lambda: str(warehouse))()
     done = "appended" if args.append else "loaded"
@@ -254,6 +254,7 @@ def _parser() -> argparse.ArgumentParser:
         help="load values that do not parse anyway (as text, with a warning) and let staging "
         "quarantine those rows; column problems still refuse the load",
     )
+    _add_csv_options(load)
     _add_database(load)
     _add_target(load)
     load.set_defaults(handler=cmd_load)
@@ -399,6 +400,55 @@ def _parser() -> argparse.ArgumentParser:
     _add_database(validate)
     validate.set_defaults(handler=cmd_validate)
     return parser
+
+
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def _delimiter(text: str) -> str:
+    return DELIMITER_NAMES.get(text.lower(), text)
+
+
+def _add_csv_options(parser: argparse.ArgumentParser) -> None:
+    """`segments load`'s options for files as companies export them (see load.CsvOptions)."""
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="encoding of the CSV files, e.g. utf-8, cp1252, latin-1, utf-16 (default: from a "
+        "byte-order mark, else UTF-8 when the whole file is valid UTF-8, else Windows-1252 with "
+        "a note)",
+    )
+    parser.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="field separator of the CSV files: one character, or tab, comma, semicolon, pipe "
+        "(default: the one of , ; tab | that splits the header into the most contract columns)",
+    )
+    parser.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="numeric columns (quantity, unit_price, discount_amount, company_size, rating) use "
+        "a decimal comma, thousands grouped by '.' or spaces: '1.234,56' is loaded as 1234.56",
+    )
+    parser.add_argument(
+        "--date-format",
+        action="append",
+        metavar="FORMAT",
+        help="strptime format of the timestamp columns, e.g. '%%d/%%m/%%Y %%H:%%M' (repeat the option "
+        "to try several in order); values are loaded as ISO 8601, and ISO values are accepted too",
+    )
+
+
+def _csv_options(args: argparse.Namespace):
+    from segments.load import CsvOptions
+
+    return CsvOptions(
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        decimal_comma=args.decimal_comma,
+        date_formats=tuple(args.date_format or ()),
+    )
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
