@@ -78,10 +78,11 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
+    _check_duckdb_warehouse(target, warehouse)
     dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
     command = ["build"]
     if args.select:
-        command += ["--select", *args.select]
+        command += ["--select", *args.select, *SELECTION_MUST_MATCH]
     if args.full_refresh:
         command.append("--full-refresh")
     as_of = args.as_of_date or dt.datetime.now(dt.UTC).date()
@@ -93,12 +94,25 @@ def cmd_build(args: argparse.Namespace) -> None:
     run_dbt(command, dbt_vars)
 
 
+# A --select that matches no node is an error, not "Nothing to do" and exit 0.
+SELECTION_MUST_MATCH = ("--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}')
+
+
+def _check_duckdb_warehouse(target: str, warehouse: Path | None) -> None:
+    """Before dbt opens it: the DuckDB warehouse is a DuckDB file that no other process holds."""
+    from segments.sql import check_warehouse
+
+    if target == "duckdb" and warehouse is not None:
+        check_warehouse(warehouse)
+
+
 def cmd_history(args: argparse.Namespace) -> None:
     from segments.history import build_history, month_ends
     from segments.project import select_target, warehouse_path
 
     target = select_target(args.target)
     warehouse = warehouse_path(args.database) if target == "duckdb" else None
+    _check_duckdb_warehouse(target, warehouse)
     today = dt.datetime.now(dt.UTC).date()
     dates = list(args.dates or []) + (month_ends(args.month_ends, today) if args.month_ends else [])
     if not dates:
@@ -469,6 +483,17 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _duckdb_error(error: Exception) -> str | None:
+    """One line for a DuckDB error no command turned into a message (e.g. the warehouse locked
+    by another process between the check and the work); None for any other exception."""
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(error, duckdb.Error):
+        return None
+    from segments.sql import warehouse_error
+
+    return warehouse_error(error)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -478,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        message = _duckdb_error(error)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

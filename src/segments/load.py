@@ -74,6 +74,12 @@ GROUP_SEPARATORS = "[. \\x{00A0}\\x{202F}]"
 DECIMAL_COMMA_NUMBER = (
     f"[+-]?(([0-9]{{1,3}}({GROUP_SEPARATORS}[0-9]{{3}})+|[0-9]+)(,[0-9]+)?|,[0-9]+)"
 )
+# The shape of the timestamps the raw contract accepts, as the macro iso_timestamp_pattern writes
+# it (a test keeps the two equal): DuckDB's cast alone also reads 'epoch', 'infinity', '2024-3-5'.
+ISO_TIMESTAMP = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?[ ]?"
+    "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+)
 DATE_PARTS = {"year": ("%Y", "%y"), "month": ("%m", "%-m", "%b", "%B"), "day": ("%d", "%-d")}
 
 
@@ -375,7 +381,11 @@ def _value_checks(table: RawTable, options: CsvOptions = CsvOptions()) -> dict[s
         if options.date_formats:
             kind = f"timestamps in --date-format {' or '.join(map(repr, options.date_formats))} or ISO 8601"
             value = _date_format_sql(V, options.date_formats)
-        checks[column] = ValueCheck(kind, value, f"try_cast(trim({value}) as timestamptz) is null")
+        bad = (
+            f"not regexp_matches(trim({value}), {_literal(ISO_TIMESTAMP)}) "
+            f"or try_cast(trim({value}) as timestamptz) is null"
+        )
+        checks[column] = ValueCheck(kind, value, bad)
     for column, kind in numbers:
         value = _decimal_comma_sql(V) if options.decimal_comma else V
         numeric = f"try_cast(trim({value}) as decimal(28, 6))"

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from conftest import GOOD_CONTACTS, GOOD_INTERACTIONS, GOOD_ORDERS, raw_snapshot, run_cli, write_csv
 
-from segments import raw_writers
+from segments import load, raw_writers
 from segments.contract import CONTACTS, INTERACTIONS, ORDERS, RAW_TABLES
 
 
@@ -396,3 +396,19 @@ def test_append_is_one_transaction(raw_dir: Path, warehouse: Path, tmp_path: Pat
                   interactions=(INTERACTIONS.columns, [NEW_INTERACTION]))
     message = _refused_append(new, warehouse, capsys)
     assert f"{warehouse}: append rolled back" in message
+
+
+def test_the_loader_checks_the_timestamp_shape_staging_accepts() -> None:
+    macro = (Path(__file__).parents[2] / "macros" / "iso_timestamp_pattern.sql").read_text(encoding="utf-8")
+    assert f'return("{load.ISO_TIMESTAMP}")' in macro
+
+
+@pytest.mark.parametrize("value", ["epoch", "infinity", "-infinity", "2024-3-5", "10000-01-01",
+                                   "2024-01-01 (BC)", "2024-01-01 10:00 Europe/Paris"])
+def test_timestamps_duckdb_alone_would_read_are_refused(
+    raw_dir: Path, warehouse: Path, value: str, capsys
+) -> None:
+    _bad_orders(raw_dir, ORDERS.columns, [dict(GOOD_ORDERS[0], ordered_at=value)])
+    assert run_cli("load", str(raw_dir), "--database", str(warehouse)) == 1
+    assert f"column 'ordered_at': 1 value(s) are not ISO 8601 timestamps, e.g. row 1 (line 2): {value!r}" in (
+        capsys.readouterr().err)
