@@ -177,25 +177,21 @@ def _first_undecodable(path: Path, encoding: str) -> tuple[int, bytes] | None:
 def _where_in_file(path: Path, offset: int, delimiter: str | None) -> str:
     """'row R (line L), column 'name'' of a byte offset in a CSV file whose encoding keeps ASCII
     bytes as they are (the column: from the delimiters before it on its line, quotes ignored)."""
-    line_number, line_start, header = 1, 0, b""
+    line_number, line_start = 1, 0
     with path.open("rb") as handle:
+        header = handle.readline()
+        handle.seek(0)
         read = 0
         while read < offset:
             chunk = handle.read(min(CHUNK, offset - read))
             if not chunk:
                 break
-            if line_number == 1 and not header:
-                header = chunk.split(b"\n", 1)[0] if b"\n" in chunk else b""
-            newlines = chunk.count(b"\n")
-            if newlines:
+            if b"\n" in chunk:
                 line_start = read + chunk.rindex(b"\n") + 1
-            line_number += newlines
+                line_number += chunk.count(b"\n")
             read += len(chunk)
         handle.seek(line_start)
         before = handle.read(offset - line_start)
-        if not header:
-            handle.seek(0)
-            header = handle.readline()
     where = "the header" if line_number == 1 else f"row {line_number - 1} (line {line_number})"
     names = header.decode("ascii", errors="replace").rstrip("\r\n")
     split_by = delimiter or max(DELIMITERS, key=names.count)
@@ -231,17 +227,16 @@ def _csv_encoding(path: Path, options: CsvOptions) -> tuple[str, str | None]:
     bad = _first_undecodable(path, "utf-8")
     if bad is None:
         return "utf-8", None
-    if _first_undecodable(path, FALLBACK_ENCODING) is None:
-        return FALLBACK_ENCODING, (
-            f"{path.name}: not UTF-8 ({_where_in_file(path, bad[0], options.delimiter)}: byte "
-            f"0x{bad[1].hex()}); read as Windows-1252 (cp1252): give --encoding to choose another"
-        )
     _refuse_undecodable(path, FALLBACK_ENCODING, options, "is neither UTF-8 nor Windows-1252",
                         hint="; give its encoding with --encoding (e.g. latin-1)")
-    raise AssertionError("unreachable")  # pragma: no cover
+    return FALLBACK_ENCODING, (
+        f"{path.name}: not UTF-8 ({_where_in_file(path, bad[0], options.delimiter)}: byte "
+        f"0x{bad[1].hex()}); read as Windows-1252 (cp1252): give --encoding to choose another"
+    )
 
 
 def _refuse_undecodable(path: Path, encoding: str, options: CsvOptions, what: str, hint: str = "") -> None:
+    """Refuse the file, naming the row, column and byte, unless `encoding` decodes all of it."""
     bad = _first_undecodable(path, encoding)
     if bad is not None:
         where = _where_in_file(path, bad[0], options.delimiter)

@@ -412,3 +412,15 @@ def test_timestamps_duckdb_alone_would_read_are_refused(
     assert run_cli("load", str(raw_dir), "--database", str(warehouse)) == 1
     assert f"column 'ordered_at': 1 value(s) are not ISO 8601 timestamps, e.g. row 1 (line 2): {value!r}" in (
         capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_encoding_checks_read_in_chunks_find_the_right_byte(tmp_path: Path, chunk: int, monkeypatch) -> None:
+    monkeypatch.setattr(load, "CHUNK", chunk)  # a multi-byte character split across two chunks is valid
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("contact_id;first_name\r\n1;Zoë Éloïse\r\n2;Jürgen\r\n".encode())
+    assert load._first_undecodable(path, "utf-8") is None
+    path.write_bytes("contact_id;first_name\r\n1;Zoë\r\n2;Jürgen\r\n".encode() + b"3;J\xfcrgen\r\n")
+    offset, bad = load._first_undecodable(path, "utf-8")
+    assert bad == b"\xfc" and path.read_bytes()[offset:offset + 1] == b"\xfc"
+    assert load._where_in_file(path, offset, None) == "row 3 (line 4), column 'first_name'"
