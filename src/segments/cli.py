@@ -64,7 +64,7 @@ def cmd_load(args: argparse.Namespace) -> None:
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
-         target=target, append=args.append)
+         target=target, append=args.append, options=_csv_options(args))
     where = {"spark": lambda: str(raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
         target, lambda: str(warehouse))()
     done = "appended" if args.append else "loaded"
@@ -78,10 +78,11 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
+    _check_duckdb_warehouse(target, warehouse)
     dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
     command = ["build"]
     if args.select:
-        command += ["--select", *args.select]
+        command += ["--select", *args.select, *SELECTION_MUST_MATCH]
     if args.full_refresh:
         command.append("--full-refresh")
     as_of = args.as_of_date or dt.datetime.now(dt.UTC).date()
@@ -93,12 +94,25 @@ def cmd_build(args: argparse.Namespace) -> None:
     run_dbt(command, dbt_vars)
 
 
+# A --select that matches no node is an error, not "Nothing to do" and exit 0.
+SELECTION_MUST_MATCH = ("--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}')
+
+
+def _check_duckdb_warehouse(target: str, warehouse: Path | None) -> None:
+    """Before dbt opens it: the DuckDB warehouse is a DuckDB file that no other process holds."""
+    from segments.sql import check_warehouse
+
+    if target == "duckdb" and warehouse is not None:
+        check_warehouse(warehouse)
+
+
 def cmd_history(args: argparse.Namespace) -> None:
     from segments.history import build_history, month_ends
     from segments.project import select_target, warehouse_path
 
     target = select_target(args.target)
     warehouse = warehouse_path(args.database) if target == "duckdb" else None
+    _check_duckdb_warehouse(target, warehouse)
     today = dt.datetime.now(dt.UTC).date()
     dates = list(args.dates or []) + (month_ends(args.month_ends, today) if args.month_ends else [])
     if not dates:
@@ -254,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
         help="load values that do not parse anyway (as text, with a warning) and let staging "
         "quarantine those rows; column problems still refuse the load",
     )
+    _add_csv_options(load)
     _add_database(load)
     _add_target(load)
     load.set_defaults(handler=cmd_load)
@@ -401,6 +416,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def _delimiter(text: str) -> str:
+    return DELIMITER_NAMES.get(text.lower(), text)
+
+
+def _add_csv_options(parser: argparse.ArgumentParser) -> None:
+    """`segments load`'s options for files as companies export them (see load.CsvOptions)."""
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="encoding of the CSV files, e.g. utf-8, cp1252, latin-1, utf-16 (default: from a "
+        "byte-order mark, else UTF-8 when the whole file is valid UTF-8, else Windows-1252 with "
+        "a note)",
+    )
+    parser.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="field separator of the CSV files: one character, or tab, comma, semicolon, pipe "
+        "(default: the one of , ; tab | that splits the header into the most contract columns)",
+    )
+    parser.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="numeric columns (quantity, unit_price, discount_amount, company_size, rating) use "
+        "a decimal comma, thousands grouped by '.' or spaces: '1.234,56' is loaded as 1234.56",
+    )
+    parser.add_argument(
+        "--date-format",
+        action="append",
+        metavar="FORMAT",
+        help="strptime format of the timestamp columns, e.g. '%%d/%%m/%%Y %%H:%%M' (repeat the option "
+        "to try several in order); values are loaded as ISO 8601, and ISO values are accepted too",
+    )
+
+
+def _csv_options(args: argparse.Namespace):
+    from segments.load import CsvOptions
+
+    return CsvOptions(
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        decimal_comma=args.decimal_comma,
+        date_formats=tuple(args.date_format or ()),
+    )
+
+
 def _add_database(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
@@ -419,6 +483,17 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _duckdb_error(error: Exception) -> str | None:
+    """One line for a DuckDB error no command turned into a message (e.g. the warehouse locked
+    by another process between the check and the work); None for any other exception."""
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(error, duckdb.Error):
+        return None
+    from segments.sql import warehouse_error
+
+    return warehouse_error(error)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -428,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        message = _duckdb_error(error)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

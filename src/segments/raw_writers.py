@@ -29,7 +29,7 @@ import duckdb
 from segments import postgres
 from segments.contract import LOADED_AT, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
-from segments.sql import first_lines
+from segments.sql import first_lines, warehouse_error
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
 
@@ -135,7 +135,7 @@ def write_duckdb(
     try:
         connection.execute(f"attach {_literal(str(warehouse))} as warehouse")
     except duckdb.Error as error:
-        raise SegmentsError(f"{warehouse}: cannot open the warehouse ({first_lines(error, 3)})") from None
+        raise SegmentsError(f"{warehouse_error(error, warehouse)}; the warehouse was not changed") from None
 
     def relation(name: str) -> str:
         return f"warehouse.{_quote(schema)}.{_quote(name)}"

@@ -7,7 +7,10 @@ import os
 
 from segments.errors import SegmentsError
 from segments.project import project_dir, warehouse_path
-from segments.sql import first_lines
+from segments.sql import duckdb_threads, first_lines, memory_limit
+
+FAILED = ("error", "fail", "runtime error")
+SHOWN_FAILURES = 3
 
 
 def run_dbt(command: list[str], dbt_vars: dict | None = None) -> None:
@@ -16,6 +19,9 @@ def run_dbt(command: list[str], dbt_vars: dict | None = None) -> None:
 
     root = project_dir()
     warehouse_path()  # exports SEGMENTS_DUCKDB_PATH as an absolute path for the profile
+    if os.environ.get("SEGMENTS_TARGET", "duckdb") == "duckdb":  # the profile reads both
+        memory_limit()
+        duckdb_threads()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     arguments = [*command, "--project-dir", str(root), "--profiles-dir", str(root / "profiles")]
     if dbt_vars:
@@ -27,4 +33,26 @@ def run_dbt(command: list[str], dbt_vars: dict | None = None) -> None:
             message = message[:600] + " ... (the full message is in the dbt log)"
         raise SegmentsError(f"dbt {command[0]} could not run: {message}")
     if not result.success:
-        raise SegmentsError(f"dbt {command[0]} failed: see the errors above")
+        raise SegmentsError(f"dbt {command[0]} failed{_failures(result.result)}: see the errors above")
+
+
+def _failures(results) -> str:
+    """': model x (first line of its error), test y (...)' for the nodes that failed, if known."""
+    failed = [
+        item for item in getattr(results, "results", None) or []
+        if str(getattr(item, "status", "")).lower() in FAILED
+    ]
+    if not failed:
+        return ""
+    shown = []
+    for item in failed[:SHOWN_FAILURES]:
+        node = item.node
+        message = (item.message or "").strip()
+        if "Traceback (most recent call last)" in message:  # a Python model: its last line says why
+            message = message.strip().splitlines()[-1]
+        first = first_lines(Exception(message)) if message else ""
+        if len(first) > 200:
+            first = first[:200] + " ..."
+        shown.append(f"{node.resource_type} {node.name}" + (f" ({first})" if first else ""))
+    more = len(failed) - SHOWN_FAILURES
+    return ": " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import duckdb
 
@@ -41,5 +43,69 @@ def relation(connection: duckdb.DuckDBPyConnection, table: str, schema: str | No
 
 def memory_limit() -> str:
     """DuckDB's memory limit for the CLI's own connections and the dbt profile alike:
-    $SEGMENTS_DUCKDB_MEMORY_LIMIT, default 3GB (beyond it DuckDB spills to its temp directory)."""
-    return os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "3GB")
+    $SEGMENTS_DUCKDB_MEMORY_LIMIT, default 3GB (beyond it DuckDB spills to its temp directory).
+    A value DuckDB does not read as a size is a user error."""
+    value = os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "3GB")
+    try:
+        with duckdb.connect() as connection:
+            connection.execute(f"set memory_limit = {literal(value)}")
+    except duckdb.Error:
+        raise SegmentsError(
+            f"SEGMENTS_DUCKDB_MEMORY_LIMIT={value}: not a memory size (e.g. 3GB, 500MB, 80%)"
+        ) from None
+    return value
+
+
+def duckdb_threads() -> int:
+    """The dbt profile's DuckDB threads, $SEGMENTS_DUCKDB_THREADS (default 1): a whole number
+    of at least 1, else a user error."""
+    value = os.environ.get("SEGMENTS_DUCKDB_THREADS", "1")
+    if not value.strip().isdigit() or int(value) < 1:
+        raise SegmentsError(f"SEGMENTS_DUCKDB_THREADS={value}: not a whole number of at least 1")
+    return int(value)
+
+
+LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def _process(pid: str, program: str) -> str:
+    """What process `pid` runs: its command line where /proc shows it, else its program."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        command = " ".join(argument.decode(errors="replace") for argument in arguments if argument)
+    except OSError:
+        command = ""
+    return command or program
+
+
+def warehouse_error(error: duckdb.Error, warehouse: Path | str | None = None) -> str:
+    """One line for a DuckDB error opening a warehouse file: who holds its lock, or that the file
+    is not a DuckDB database; else the error's first lines."""
+    text = str(error)
+    named = re.search(r'file "(?P<file>[^"]+)"', text)
+    where = f"{warehouse or named['file']}: " if warehouse or named else ""
+    holder = LOCK_HOLDER.search(text)
+    if holder:
+        process = _process(holder["pid"], holder["program"])
+        return (
+            f"{where}the warehouse is in use by another "
+            f"process, PID {holder['pid']} ({process}); a DuckDB file is open to one process at a "
+            "time: wait for it to finish, then run the command again"
+        )
+    if "not a valid DuckDB database file" in text:
+        return (
+            f"{where}not a DuckDB database file: give "
+            "another --database (or SEGMENTS_DUCKDB_PATH), or move this file away"
+        )
+    return f"{where}{first_lines(error, 3)}"
+
+
+def check_warehouse(warehouse: Path) -> None:
+    """Open and close the DuckDB file (when it exists) so that a lock held by another process or
+    a file that is not a DuckDB database stops a command before it starts, in one line."""
+    if not warehouse.exists():
+        return
+    try:
+        duckdb.connect(str(warehouse)).close()
+    except duckdb.Error as error:
+        raise SegmentsError(warehouse_error(error, warehouse)) from None

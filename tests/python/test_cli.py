@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,15 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("generate", "load", "build", "history", "export", "summary", "validate", "report")
+from segments.cli import _parser
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    (commands,) = [action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
+COMMANDS = tuple(_subcommands())
 
 
 @pytest.mark.parametrize("command", [(), *[(name,) for name in COMMANDS]])
@@ -18,6 +27,19 @@ def test_help(command: tuple[str, ...], capsys) -> None:
         run_cli(*command, "--help")
     assert exit_info.value.code == 0
     assert "usage: segments" in capsys.readouterr().out
+
+
+def test_the_command_list_is_complete() -> None:
+    assert set(COMMANDS) >= {"generate", "load", "build", "history", "export", "summary", "validate",
+                             "report", "compare-engines", "parameters"}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_and_option_is_described(command: str) -> None:
+    parser = _subcommands()[command]
+    assert parser.description, f"{command} has no description"
+    undescribed = [action.dest for action in parser._actions if not action.help]
+    assert not undescribed, f"{command}: options without help: {undescribed}"
 
 
 @pytest.mark.parametrize(

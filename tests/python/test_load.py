@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from conftest import GOOD_CONTACTS, GOOD_INTERACTIONS, GOOD_ORDERS, raw_snapshot, run_cli, write_csv
 
-from segments import raw_writers
+from segments import load, raw_writers
 from segments.contract import CONTACTS, INTERACTIONS, ORDERS, RAW_TABLES
 
 
@@ -396,3 +396,31 @@ def test_append_is_one_transaction(raw_dir: Path, warehouse: Path, tmp_path: Pat
                   interactions=(INTERACTIONS.columns, [NEW_INTERACTION]))
     message = _refused_append(new, warehouse, capsys)
     assert f"{warehouse}: append rolled back" in message
+
+
+def test_the_loader_checks_the_timestamp_shape_staging_accepts() -> None:
+    macro = (Path(__file__).parents[2] / "macros" / "iso_timestamp_pattern.sql").read_text(encoding="utf-8")
+    assert f'return("{load.ISO_TIMESTAMP}")' in macro
+
+
+@pytest.mark.parametrize("value", ["epoch", "infinity", "-infinity", "2024-3-5", "10000-01-01",
+                                   "2024-01-01 (BC)", "2024-01-01 10:00 Europe/Paris"])
+def test_timestamps_duckdb_alone_would_read_are_refused(
+    raw_dir: Path, warehouse: Path, value: str, capsys
+) -> None:
+    _bad_orders(raw_dir, ORDERS.columns, [dict(GOOD_ORDERS[0], ordered_at=value)])
+    assert run_cli("load", str(raw_dir), "--database", str(warehouse)) == 1
+    assert f"column 'ordered_at': 1 value(s) are not ISO 8601 timestamps, e.g. row 1 (line 2): {value!r}" in (
+        capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_encoding_checks_read_in_chunks_find_the_right_byte(tmp_path: Path, chunk: int, monkeypatch) -> None:
+    monkeypatch.setattr(load, "CHUNK", chunk)  # a multi-byte character split across two chunks is valid
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("contact_id;first_name\r\n1;Zoë Éloïse\r\n2;Jürgen\r\n".encode())
+    assert load._first_undecodable(path, "utf-8") is None
+    path.write_bytes("contact_id;first_name\r\n1;Zoë\r\n2;Jürgen\r\n".encode() + b"3;J\xfcrgen\r\n")
+    offset, bad = load._first_undecodable(path, "utf-8")
+    assert bad == b"\xfc" and path.read_bytes()[offset:offset + 1] == b"\xfc"
+    assert load._where_in_file(path, offset, None) == "row 3 (line 4), column 'first_name'"
