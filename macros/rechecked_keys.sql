@@ -1,24 +1,31 @@
-{% macro rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
-    {{ return(adapter.dispatch('rechecked_keys', 'segments')(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
+{% macro rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+    {{ return(adapter.dispatch('rechecked_keys', 'segments')(table_name, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
 {%- endmacro %}
 
 {#- The keys whose rows an incremental run of a checked staging model checks again (a full build
     checks every row and does not call it; see raw_rows_to_check).
-    Those of rows loaded after the newest load the model has seen (or of unknown load time), and
-    those whose contact check would now decide otherwise: a contact that arrived after its rows
-    (quarantined unknown_contact, now known) or that is no longer valid; and every key when the rules
-    (rules_relation, see rules_fingerprint) differ from those the table was checked with. Every row
-    of such a key is read from raw again, so duplicates, conflicts and whole-order checks see all of
-    the key. -#}
-{% macro default__rechecked_keys(source_relation, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
-    select {{ segments.clean_text(key_column) }} as {{ key_column }}
+    Those of rows loaded after the newest load the model has seen (or of unknown load time) and of
+    rows the loader marks deleted (raw_is_deleted; forget_stale_checked_rows removed their checked
+    rows), and those whose contact check would now decide otherwise: a contact that arrived after
+    its rows (quarantined unknown_contact, now known) or that is no longer valid; and every key
+    when the rules (rules_relation, see rules_fingerprint) differ from those the table was checked
+    with. Every row of such a key is read from raw again, so duplicates, conflicts and whole-order
+    checks see all of the key. -#}
+{% macro default__rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+    {%- set source_relation = source('raw', table_name) -%}
+    {%- set key_text = segments.raw_key(table_name, key_column) -%}
+    {%- set is_deleted = segments.raw_is_deleted(table_name) -%}
+    select {{ key_text }} as {{ key_column }}
     from {{ source_relation }}
     where
-        {{ segments.raw_loaded_at() }} is null
-        or {{ segments.raw_loaded_at() }} > coalesce(
+        {{ segments.raw_loaded_at(table_name) }} is null
+        or {{ segments.raw_loaded_at(table_name) }} > coalesce(
             (select max(loaded_at) from {{ this }}),
             cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
         )
+        {%- if is_deleted is not none %}
+        or {{ is_deleted }}
+        {%- endif %}
 
     union
 
@@ -35,7 +42,7 @@
 
     union
 
-    select {{ segments.clean_text(key_column) }} as {{ key_column }}
+    select {{ key_text }} as {{ key_column }}
     from {{ source_relation }}
     where exists (
         select 1

@@ -4,7 +4,8 @@
 with
 
 source as (
-    select * from {{ source('raw', 'contacts') }}
+    -- every raw row the loader has not deleted, each column as text (typed columns converted)
+    {{ segments.raw_rows_to_check('contacts', 'contact_id', none, none, none) }}
 ),
 
 distinct_rows as (

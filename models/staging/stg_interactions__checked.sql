@@ -3,7 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='interaction_id',
     on_schema_change='fail',
-    pre_hook="{{ segments.forget_stale_checked_rows('interaction_id', source('raw', 'interactions')) }}",
+    pre_hook="{{ segments.forget_stale_checked_rows('interaction_id', 'interactions') }}",
 ) }}
 {%- set raw_columns = segments.raw_contract_columns('interactions') -%}
 
@@ -23,7 +23,8 @@ rules as (
 ),
 
 source as (
-    -- every raw row; on an incremental run those of the keys new rows or a contact's change touch
+    -- every raw row the loader has not deleted, each column as text (typed columns converted); on an
+    -- incremental run those of the keys new rows or a contact's change touch
     {{ segments.raw_rows_to_check('interactions', 'interaction_id', 'quarantine_reason', 'contacts', 'rules') }}
 ),
 

@@ -3,9 +3,13 @@
     incremental_strategy='delete+insert',
     unique_key='order_id',
     on_schema_change='fail',
-    pre_hook="{{ segments.forget_stale_checked_rows('order_id', source('raw', 'orders')) }}",
+    pre_hook="{{ segments.forget_stale_checked_rows('order_id', 'orders') }}",
 ) }}
 {%- set raw_columns = segments.raw_contract_columns('orders') -%}
+{#- A line amount must hold in the numeric(28, 6) of a parsed price (22 integer digits): far larger
+    products would overflow DECIMAL(38) when computed or summed, so such a line is quarantined. -#}
+{%- set line_amount_fits = 'abs(cast(quantity as ' ~ segments.type_double() ~ ') * cast(unit_price as '
+    ~ segments.type_double() ~ ')) < 1e22' -%}
 
 with
 
@@ -31,7 +35,8 @@ rules as (
 ),
 
 source as (
-    -- every raw row; on an incremental run those of the keys new rows or a contact's change touch
+    -- every raw row the loader has not deleted, each column as text (typed columns converted); on an
+    -- incremental run those of the keys new rows or a contact's change touch
     {{ segments.raw_rows_to_check('orders', 'order_id', 'line_quarantine_reason', 'contacts', 'rules') }}
 ),
 
@@ -103,6 +108,7 @@ row_checked as (
                     {{ segments.clean_text('raw_discount_amount') }} is not null
                     and {{ segments.parse_number('raw_discount_amount') }} is null
                 )
+                or not {{ line_amount_fits }}
                 then 'unparseable_number'
             when order_line_status is null then 'unknown_status'
             when currency is null then 'unknown_currency'
@@ -184,8 +190,8 @@ checked as (
             when has_inconsistent_header then 'inconsistent_order'
             when has_quarantined_line = 1 then 'incomplete_order'
         end as quarantine_reason,
-        quantity * unit_price as gross_amount,
-        quantity * unit_price - discount_amount as net_amount
+        case when {{ line_amount_fits }} then quantity * unit_price end as gross_amount,
+        case when {{ line_amount_fits }} then quantity * unit_price - discount_amount end as net_amount
     from order_checked
 ),
 

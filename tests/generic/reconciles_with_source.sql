@@ -1,13 +1,22 @@
 {#- Nothing is lost between a raw table and staging: every raw row is either staged, quarantined,
-    or an extra copy of an exact duplicate that was collapsed. Both models carry a
-    `collapsed_duplicates` column counting the extra copies behind each of their rows.
-    Returns one row (the counts) when raw != staged + quarantined + collapsed. -#}
+    an extra copy of an exact duplicate that was collapsed, or marked deleted by the loader (var
+    raw_deleted_column, see raw_is_deleted: such rows leave staging before any check). Both models
+    carry a `collapsed_duplicates` column counting the extra copies behind each of their rows.
+    Returns one row (the counts) when raw != staged + quarantined + collapsed + deleted. -#}
 {% test reconciles_with_source(model, source_name, source_table, quarantine_model) %}
+{%- set is_deleted = segments.raw_is_deleted(source_table) -%}
 
 with
 
 raw_rows as (
-    select count(*) as row_count from {{ source(source_name, source_table) }}
+    select
+        count(*) as row_count,
+        {%- if is_deleted is not none %}
+        coalesce(sum(case when {{ is_deleted }} then 1 else 0 end), 0) as deleted_rows
+        {%- else %}
+        0 as deleted_rows
+        {%- endif %}
+    from {{ source(source_name, source_table) }}
 ),
 
 staged_rows as (
@@ -29,13 +38,14 @@ reconciliation as (
         raw_rows.row_count as raw_rows,
         staged_rows.row_count as staged_rows,
         quarantined_rows.row_count as quarantined_rows,
-        staged_rows.collapsed_duplicates + quarantined_rows.collapsed_duplicates as collapsed_duplicates
+        staged_rows.collapsed_duplicates + quarantined_rows.collapsed_duplicates as collapsed_duplicates,
+        raw_rows.deleted_rows
     from raw_rows
     cross join staged_rows
     cross join quarantined_rows
 )
 
 select * from reconciliation
-where raw_rows != staged_rows + quarantined_rows + collapsed_duplicates
+where raw_rows != staged_rows + quarantined_rows + collapsed_duplicates + deleted_rows
 
 {% endtest %}

@@ -1,0 +1,17 @@
+{% macro raw_column_kinds(table_name) -%}
+    {{ return(adapter.dispatch('raw_column_kinds', 'segments')(table_name)) }}
+{%- endmacro %}
+
+{#- The columns the raw table really has, each mapped to its kind (see raw_column_kind): a dict
+    {lower-case name: kind}, read at compile time from the warehouse. Empty while dbt only parses
+    (no `execute`) and when the relation does not exist yet: every column is then read as text. -#}
+{% macro default__raw_column_kinds(table_name) -%}
+    {%- set kinds = {} -%}
+    {%- set relation = segments.raw_relation(table_name) if execute else none -%}
+    {%- if relation is not none and load_relation(relation) is not none -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do kinds.update({column.name | lower: segments.raw_column_kind(column.data_type)}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(kinds) }}
+{%- endmacro %}

@@ -1,0 +1,18 @@
+{% macro raw_relation(table_name) -%}
+    {{ return(adapter.dispatch('raw_relation', 'segments')(table_name)) }}
+{%- endmacro %}
+
+{#- The warehouse relation behind source('raw', table_name), also inside a unit test: there
+    source() names the fixture CTE (which dbt builds with this relation's column types) and the
+    graph is empty, so the relation is rebuilt from the vars that models/staging/_sources.yml
+    reads (raw_database, raw_schema, segments_<table>_identifier). -#}
+{% macro default__raw_relation(table_name) -%}
+    {%- set relation = source('raw', table_name) -%}
+    {%- if relation.type != 'cte' -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {{ return(api.Relation.create(
+        database=var('raw_database', none) or target.database,
+        schema=var('raw_schema', 'raw'),
+        identifier=var('segments_' ~ table_name ~ '_identifier', table_name))) }}
+{%- endmacro %}

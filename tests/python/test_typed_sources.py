@@ -1,0 +1,487 @@
+"""Raw tables as a loader writes them: typed columns, its own load stamp and soft-delete flag.
+
+The same generated data is built twice: once loaded as text by `segments load`, once as a typed
+raw schema such as Fivetran writes (INTEGER, BOOLEAN, DECIMAL, TIMESTAMPTZ, TIMESTAMP without zone
+in a source time zone, `_fivetran_synced`, `_fivetran_deleted`, no `_loaded_at`). Every mart and
+every quarantine must be identical (EXCEPT ALL both ways).
+
+Values that fit no typed column ('two', 'not-a-date', '2024-02-30T10:00:00Z', 'maybe') cannot be
+written by a typed loader: it refuses or nulls them. The typed schema leaves those injected rows
+out, and the text build's quarantine must hold exactly them beyond the typed one (the text path
+quarantines them; its tests are the other test modules). Every other injected bad row (missing
+keys, duplicates, unknown labels, negative quantities, bad ratings, inconsistent orders) is in both.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import run_cli
+
+from segments.runner import run_dbt
+
+END_DATE = "2026-06-30"
+# Naive timestamps are written as wall-clock times of this zone (no daylight saving time, so every
+# wall-clock time is unambiguous) and read back with var source_time_zone.
+SOURCE_ZONE = "Asia/Tokyo"
+TYPED_SCHEMA = "raw_typed"
+TABLES = ("contacts", "orders", "interactions")
+# The columns a loader types, by table; every other column stays text (keys keep leading zeros).
+TYPES = {
+    "contacts": {"company_size": "integer", "email_opt_in": "boolean", "created_at": "timestamptz",
+                 "updated_at": "timestamp"},
+    "orders": {"line_number": "integer", "ordered_at": "timestamptz", "quantity": "integer",
+               "unit_price": "decimal(12, 2)", "discount_amount": "decimal(12, 2)"},
+    "interactions": {"occurred_at": "timestamp", "rating": "integer"},
+}
+TYPED_VARS = {"raw_schema": TYPED_SCHEMA, "raw_loaded_at_column": "_fivetran_synced",
+              "raw_deleted_column": "_fivetran_deleted", "source_time_zone": SOURCE_ZONE}
+UNTYPEABLE_REASONS = {"unparseable_timestamp", "unparseable_number", "invalid_boolean"}
+# The unit tests of models/staging/_staging__unit_tests.yml whose fixtures cannot be built on this
+# typed schema: dbt types a fixture like the source, so 'two', 'yesterday' or '4.5' become NULL in
+# an INTEGER or TIMESTAMP column (and another reason is expected), and '_loaded_at' is no column.
+TEXT_ONLY_UNIT_TESTS = (
+    "contacts_are_cleaned_and_quarantined_for_each_reason",
+    "order_lines_are_kept_whole_and_quarantined_for_each_reason",
+    "interactions_are_normalised_and_quarantined_for_each_reason",
+    "incremental_runs_recheck_orders_new_rows_touch",
+    "other_rules_make_an_incremental_run_recheck_all",
+)
+# Columns that hold the time of the build, not a result.
+BUILD_TIME_COLUMNS = ("fitted_at",)
+
+
+def _typed(column: str, kind: str) -> str:
+    """The typed value a loader writes for a text value (NULL when it fits no such column)."""
+    if kind == "timestamp":  # the wall-clock time in SOURCE_ZONE, without zone
+        return f"timezone('{SOURCE_ZONE}', try_cast({column} as timestamptz))"
+    return f"try_cast({column} as {kind})"
+
+
+def _write_typed_schema(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """raw_typed.<table> from the text raw.<table> (attached as text_db); returns the rows left out."""
+    connection.execute(f"create schema {TYPED_SCHEMA}")
+    left_out = {}
+    for table in TABLES:
+        columns = [row[0] for row in connection.execute(
+            "select column_name from information_schema.columns where table_catalog = 'text_db' "
+            f"and table_schema = 'raw' and table_name = '{table}' and column_name != '_loaded_at' "
+            "order by ordinal_position").fetchall()]
+        typed = TYPES[table]
+        values = [f"{_typed(c, typed[c])} as {c}" if c in typed else c for c in columns]
+        untypeable = " or ".join(f"({c} is not null and {_typed(c, kind)} is null)"
+                                 for c, kind in typed.items())
+        connection.execute(f"""
+            create table {TYPED_SCHEMA}.{table} as
+            select {', '.join(values)},
+                cast(_loaded_at as timestamptz) as _fivetran_synced,
+                false as _fivetran_deleted
+            from text_db.raw.{table}
+            where not ({untypeable})
+        """)
+        left_out[table] = connection.execute(
+            f"select count(*) from text_db.raw.{table} where {untypeable}").fetchone()[0]
+    return left_out
+
+
+def _add_soft_deleted_rows(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows the loader marks deleted; each would change a mart or a quarantine if it stayed."""
+    deleted = {
+        "contacts": [
+            # a new contact, and a second version of a valid one (a conflicting key if it stayed)
+            "update set contact_id = '99990001', email = 'deleted@example.com'",
+            "update set email = 'changed@example.com'",
+        ],
+        "orders": [
+            # one more line on a valid order, and an order of the deleted contact
+            "update set line_number = 99, quantity = 5",
+            "update set order_id = 'ORD-DELETED', contact_id = '99990001'",
+        ],
+        "interactions": [
+            "update set interaction_id = 'INT-DELETED', interaction_type = 'email_click'",
+        ],
+    }
+    # the first valid row of each table: its keys sort before the injected ones (9..., ORD-9...)
+    first_valid = {"contacts": "contact_id < '9'", "orders": "order_id < 'ORD-9'",
+                   "interactions": "interaction_id < 'INT-9'"}
+    for table, changes in deleted.items():
+        key = first_valid[table].split()[0]
+        for change in changes:
+            # a copy of that row, changed, marked deleted, synced a day later
+            connection.execute(f"""
+                create or replace temp table deleted_row as
+                select * from {TYPED_SCHEMA}.{table}
+                where {key} = (select min({key}) from {TYPED_SCHEMA}.{table} where {first_valid[table]})
+                limit 1
+            """)
+            connection.execute(f"update deleted_row set {change.removeprefix('update set ')}, "
+                               "_fivetran_deleted = true, "
+                               "_fivetran_synced = _fivetran_synced + interval 1 day")
+            connection.execute(f"insert into {TYPED_SCHEMA}.{table} select * from deleted_row")
+    return {table: len(changes) for table, changes in deleted.items()}
+
+
+def _relations(warehouse: Path) -> list[str]:
+    with duckdb.connect(str(warehouse)) as connection:
+        return [f"{schema}.{name}" for schema, name in connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('main', 'main_quarantine') order by 1, 2").fetchall()]
+
+
+def _except_all(connection: duckdb.DuckDBPyConnection, relation: str, first: str, second: str) -> list:
+    schema, name = relation.split(".")
+    columns = [row[0] for row in connection.execute(
+        "select column_name from information_schema.columns where table_catalog = ? "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [first, schema, name]).fetchall() if row[0] not in BUILD_TIME_COLUMNS]
+    listed = ", ".join(columns)
+    return connection.execute(
+        f"select {listed} from {first}.{relation} except all select {listed} from {second}.{relation}"
+    ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The text build and the typed build of the same 400 generated contacts with bad rows."""
+    folder = tmp_path_factory.mktemp("typed")
+    data, text_db, typed_db = folder / "data", folder / "text.duckdb", folder / "typed.duckdb"
+    assert run_cli("generate", "--contacts", "400", "--seed", "7", "--end-date", END_DATE,
+                   "--inject-bad-rows", "--out", str(data)) == 0
+    assert run_cli("load", "--lenient", "--database", str(text_db), str(data)) == 0
+    with duckdb.connect(str(typed_db)) as connection:
+        connection.execute(f"attach '{text_db}' as text_db")
+        left_out = _write_typed_schema(connection)
+        deleted = _add_soft_deleted_rows(connection)
+    seconds = {}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, warehouse, dbt_vars, excluded in (
+            ("text", text_db, {}, ()),
+            ("typed", typed_db, TYPED_VARS, TEXT_ONLY_UNIT_TESTS),
+        ):
+            patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+            started = time.perf_counter()
+            exclude = ["--exclude", *excluded] if excluded else []
+            run_dbt(["build", *exclude], {"as_of_date": END_DATE, **dbt_vars})
+            seconds[name] = time.perf_counter() - started
+    print(f"\nbuild at 400 contacts: text {seconds['text']:.1f} s, typed {seconds['typed']:.1f} s")
+    copies = {}
+    for name, warehouse in (("text", text_db), ("typed", typed_db)):
+        # a copy to compare: dbt's connection still holds the file, which another can't attach
+        with duckdb.connect(str(warehouse)) as connection:
+            connection.execute("checkpoint")
+        copies[name] = folder / f"{name}-copy.duckdb"
+        copies[name].write_bytes(warehouse.read_bytes())
+    return {"text": text_db, "typed": typed_db, "left_out": left_out, "deleted": deleted,
+            "copies": copies}
+
+
+def test_typed_schema_has_typed_columns_and_no_loaded_at(builds: dict) -> None:
+    with duckdb.connect(str(builds["typed"])) as connection:
+        types = dict(connection.execute(
+            "select table_name || '.' || column_name, data_type from information_schema.columns "
+            f"where table_schema = '{TYPED_SCHEMA}'").fetchall())
+    assert types["contacts.company_size"] == "INTEGER"
+    assert types["contacts.email_opt_in"] == "BOOLEAN"
+    assert types["contacts.created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["interactions.occurred_at"] == "TIMESTAMP"
+    assert types["orders.unit_price"] == "DECIMAL(12,2)"
+    assert "contacts._loaded_at" not in types and types["orders._fivetran_deleted"] == "BOOLEAN"
+
+
+def test_every_mart_is_identical(builds: dict) -> None:
+    marts = [relation for relation in _relations(builds["text"]) if relation.startswith("main.")]
+    assert len(marts) >= 20
+    compared = 0
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{builds['copies']['text']}' as text_build")
+        connection.execute(f"attach '{builds['copies']['typed']}' as typed_build")
+        for mart in marts:
+            assert _except_all(connection, mart, "text_build", "typed_build") == [], mart
+            assert _except_all(connection, mart, "typed_build", "text_build") == [], mart
+            compared += connection.execute(f"select count(*) from text_build.{mart}").fetchone()[0]
+    print(f"\n{len(marts)} marts, {compared:,} rows compared")
+    assert compared > 1000
+
+
+def test_quarantines_are_identical_but_for_the_untypeable_rows(builds: dict) -> None:
+    quarantines = [relation for relation in _relations(builds["text"])
+                   if relation.startswith("main_quarantine.")]
+    assert len(quarantines) == 3
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{builds['copies']['text']}' as text_build")
+        connection.execute(f"attach '{builds['copies']['typed']}' as typed_build")
+        only_in_text = []
+        for quarantine in quarantines:
+            assert _except_all(connection, quarantine, "typed_build", "text_build") == [], quarantine
+            only_in_text += connection.execute(
+                f"select source_table, quarantine_reason from text_build.{quarantine} "
+                f"except all select source_table, quarantine_reason from typed_build.{quarantine}"
+            ).fetchall()
+        in_both = connection.execute(
+            "select count(*) from typed_build.main_quarantine.quarantine_order_lines").fetchone()[0]
+    assert {reason for _, reason in only_in_text} == UNTYPEABLE_REASONS
+    for table in TABLES:
+        assert sum(1 for source, _ in only_in_text if source == table) == builds["left_out"][table]
+    assert in_both > 10  # missing keys, duplicates, unknown labels ... went through the typed path
+
+
+def test_soft_deleted_rows_leave_staging_and_reconcile(builds: dict) -> None:
+    staged = {"contacts": ("stg_contacts", "quarantine_contacts"),
+              "orders": ("stg_order_lines", "quarantine_order_lines"),
+              "interactions": ("stg_interactions", "quarantine_interactions")}
+    with duckdb.connect(str(builds["typed"])) as connection:
+        for table, (model, quarantine) in staged.items():
+            raw, deleted = connection.execute(
+                f"select count(*), count(*) filter (where _fivetran_deleted) "
+                f"from {TYPED_SCHEMA}.{table}").fetchone()
+            assert deleted == builds["deleted"][table]
+            kept, copies = connection.execute(
+                f"select count(*), coalesce(sum(collapsed_duplicates), 0) from ("
+                f"select collapsed_duplicates from main_staging.{model} union all "
+                f"select collapsed_duplicates from main_quarantine.{quarantine})").fetchone()
+            assert raw == kept + copies + deleted, table
+        assert connection.execute(
+            "select count(*) from main.dim_contacts where contact_id = '99990001'").fetchone()[0] == 0
+        assert connection.execute(
+            "select count(*) from main.fct_order_lines where line_number = '99' "
+            "or order_id = 'ORD-DELETED'").fetchone()[0] == 0
+
+
+# --------------------------------------------------------------------------
+# Single values: the hostile numbers and timestamps of issue 20 (text), every typed kind
+# --------------------------------------------------------------------------
+STAGING = ["--select", "+stg_contacts", "+stg_order_lines", "+stg_interactions", "+quarantine_contacts",
+           "+quarantine_order_lines", "+quarantine_interactions", "quarantine_reasons",
+           "--exclude", "resource_type:unit_test", "--indirect-selection", "cautious"]
+GOOD_CONTACT = {"contact_id": "c1", "created_at": "2024-01-05T10:00:00Z"}
+GOOD_LINE = {"line_number": "1", "contact_id": "c1", "ordered_at": "2024-04-01T10:00:00Z",
+             "status": "completed", "quantity": "1", "unit_price": "10", "currency": "EUR"}
+# order id -> (changed values, expected reason): each line is its own order
+HOSTILE_LINES = {
+    "bigint-overflow": ({"quantity": "9223372036854775808"}, "unparseable_number"),
+    "amount-overflow": ({"quantity": "9000000000000000000", "unit_price": "100000000000000000000"},
+                        "unparseable_number"),
+    "minus-infinity": ({"ordered_at": "-infinity"}, "unparseable_timestamp"),
+    "epoch": ({"ordered_at": "epoch"}, "unparseable_timestamp"),
+    "infinity": ({"ordered_at": "infinity"}, "unparseable_timestamp"),
+    "before-christ": ({"ordered_at": "2024-01-01 (BC)"}, "unparseable_timestamp"),
+    "year-10000": ({"ordered_at": "10000-01-01"}, "unparseable_timestamp"),
+    "no-zero-padding": ({"ordered_at": "2024-3-5"}, "unparseable_timestamp"),
+    "zone-name": ({"ordered_at": "2024-01-01 10:00 Europe/Paris"}, "unparseable_timestamp"),
+    "valid": ({}, None),
+}
+HOSTILE_CONTACTS = {
+    "c-size-overflow": ({"company_size": "99999999999999999999"}, "unparseable_number"),
+    "c-epoch": ({"created_at": "epoch"}, "unparseable_timestamp"),
+    "c-infinity": ({"updated_at": "infinity"}, "unparseable_timestamp"),
+}
+
+
+SQL_TYPES = {  # a loader's column types: DuckDB, PostgreSQL
+    "text": ("varchar", "text"), "integer": ("integer", "integer"), "bigint": ("bigint", "bigint"),
+    "boolean": ("boolean", "boolean"), "date": ("date", "date"), "double": ("double", "double precision"),
+    "decimal": ("decimal(12, 2)", "numeric(12, 2)"), "timestamp": ("timestamp", "timestamp"),
+    "timestamptz": ("timestamptz", "timestamptz"),
+}
+# Typed raw tables: integer keys, DATE, naive TIMESTAMP (read in Europe/Paris), DOUBLE, typed
+# infinity and NaN, a soft-delete flag and no load stamp. Values are written as text and cast by
+# the warehouse, as a loader's COPY would.
+KIND_TYPES = {
+    "contacts": {"contact_id": "integer", "company_size": "bigint", "email_opt_in": "boolean",
+                 "created_at": "date", "updated_at": "timestamp", "_fivetran_deleted": "boolean"},
+    "orders": {"order_id": "integer", "line_number": "bigint", "contact_id": "integer",
+               "ordered_at": "timestamptz", "quantity": "integer", "unit_price": "double",
+               "discount_amount": "decimal", "_fivetran_deleted": "boolean"},
+    "interactions": {"interaction_id": "bigint", "contact_id": "integer", "occurred_at": "timestamp",
+                     "rating": "double", "_fivetran_deleted": "boolean"},
+}
+LINE = {"line_number": "1", "contact_id": "42", "ordered_at": "2024-04-01 10:00:00+00",
+        "status": "completed", "quantity": "1", "unit_price": "10", "currency": "EUR",
+        "_fivetran_deleted": "false"}
+KIND_ROWS = {
+    "contacts": [
+        {"contact_id": "42", "email": "Ann@Example.com", "company_size": "12", "email_opt_in": "true",
+         "created_at": "2024-03-05", "updated_at": "2024-03-05 10:00:00", "_fivetran_deleted": "false"},
+        {"contact_id": "43", "email_opt_in": "false", "created_at": "2024-03-05"},
+        {"contact_id": "44", "company_size": "-3", "created_at": "2024-03-05", "_fivetran_deleted": "false"},
+        {"contact_id": "45", "created_at": "2024-03-05", "_fivetran_deleted": "true"},
+    ],
+    "orders": [
+        {**LINE, "order_id": "1", "ordered_at": "2024-04-01 12:00:00+02", "quantity": "2",
+         "unit_price": "10.5", "discount_amount": "1.25"},
+        {**LINE, "order_id": "2", "ordered_at": "infinity"},
+        {**LINE, "order_id": "3", "unit_price": "nan"},
+        {**LINE, "order_id": "4", "quantity": "-1"},
+        {**LINE, "order_id": "5", "quantity": "7", "_fivetran_deleted": "true"},
+    ],
+    "interactions": [
+        {"interaction_id": "7", "contact_id": "42", "occurred_at": "2024-04-02 09:30:00",
+         "channel": "web", "interaction_type": "review", "rating": "4", "_fivetran_deleted": "false"},
+        {"interaction_id": "8", "contact_id": "42", "occurred_at": "2024-04-02 09:30:00",
+         "channel": "web", "interaction_type": "review", "rating": "4.5"},
+    ],
+}
+KIND_VARS = {"as_of_date": END_DATE, "source_time_zone": "Europe/Paris",
+             "raw_loaded_at_column": "_fivetran_synced", "raw_deleted_column": "_fivetran_deleted"}
+KIND_REASONS = {
+    "quarantine_contacts": {"44": "negative_number"},
+    "quarantine_order_lines": {"2#1": "unparseable_timestamp", "3#1": "unparseable_number",
+                               "4#1": "negative_quantity"},
+    "quarantine_interactions": {"8": "unparseable_number"},
+}
+
+
+class DuckDBWarehouse:
+    """Raw tables written and marts read on a DuckDB file, built by dbt in this process."""
+
+    placeholder, types, quarantine_schema, staging_schema = "?", 0, "main_quarantine", "main_staging"
+
+    def __init__(self, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.path = path
+        monkeypatch.setenv("SEGMENTS_DUCKDB_PATH", str(path))
+
+    def execute(self, sql: str, parameters: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.path)) as connection:
+            return connection.execute(sql, parameters or []).fetchall()
+
+
+class PostgresWarehouse(DuckDBWarehouse):
+    """The same on the throwaway PostgreSQL server of scripts/with_postgres.sh (schema typed_pg)."""
+
+    placeholder, types = "%s", 1
+    quarantine_schema, staging_schema = "typed_pg_quarantine", "typed_pg_staging"
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import os
+
+        import psycopg2
+
+        if "PGHOST" not in os.environ:
+            pytest.fail("no PostgreSQL server: run under scripts/with_postgres.sh (make test does)")
+        self.connect = lambda: psycopg2.connect("")
+        monkeypatch.setenv("SEGMENTS_TARGET", "postgres")
+        monkeypatch.setenv("SEGMENTS_PG_SCHEMA", "typed_pg")
+        for schema in ("raw_hostile", "raw_kinds", "typed_pg", "typed_pg_staging",
+                       "typed_pg_quarantine", "typed_pg_seeds"):
+            self.execute(f"drop schema if exists {schema} cascade")
+
+    def execute(self, sql: str, parameters: list | None = None) -> list[tuple]:
+        with self.connect() as server, server.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            return cursor.fetchall() if cursor.description else []
+
+
+def _write_raw(warehouse: DuckDBWarehouse, schema: str, types: dict, rows: dict) -> None:
+    """Raw tables of the contract in `schema`: the given column types (text elsewhere), the rows."""
+    from segments.contract import RAW_TABLES
+
+    warehouse.execute(f"create schema {schema}")
+    for table in RAW_TABLES:
+        typed = types.get(table.name, {})
+        columns = list(table.columns) + [c for c in typed if c not in table.columns]
+        sql_type = {c: SQL_TYPES[typed.get(c, "text")][warehouse.types] for c in columns}
+        definitions = ", ".join(f"{c} {sql_type[c]}" for c in columns)
+        warehouse.execute(f"create table {schema}.{table.name} ({definitions})")
+        for row in rows.get(table.name, []):
+            casts = ", ".join(f"cast({warehouse.placeholder} as {sql_type[c]})" for c in row)
+            warehouse.execute(f"insert into {schema}.{table.name} ({', '.join(row)}) values ({casts})",
+                              list(row.values()))
+
+
+def _reasons(warehouse: DuckDBWarehouse, quarantine: str) -> dict[str, str]:
+    return dict(warehouse.execute(
+        f"select record_key, quarantine_reason from {warehouse.quarantine_schema}.{quarantine}"))
+
+
+def _check_hostile_values(warehouse: DuckDBWarehouse) -> int:
+    """Issue 20, items 5 and 7: each value quarantined with its reason, none crashes the build."""
+    contacts = [GOOD_CONTACT] + [{**GOOD_CONTACT, "contact_id": key, **values}
+                                 for key, (values, _) in HOSTILE_CONTACTS.items()]
+    lines = [{**GOOD_LINE, "order_id": key, **values} for key, (values, _) in HOSTILE_LINES.items()]
+    _write_raw(warehouse, "raw_hostile", {}, {"contacts": contacts, "orders": lines})
+    run_dbt(["build", *STAGING], {"as_of_date": END_DATE, "raw_schema": "raw_hostile"})
+    assert _reasons(warehouse, "quarantine_order_lines") == {
+        f"{key}#1": reason for key, (_, reason) in HOSTILE_LINES.items() if reason}
+    assert _reasons(warehouse, "quarantine_contacts") == {
+        key: reason for key, (_, reason) in HOSTILE_CONTACTS.items()}
+    return len(HOSTILE_LINES) - 1 + len(HOSTILE_CONTACTS)
+
+
+def _check_typed_kinds(warehouse: DuckDBWarehouse, capfd: pytest.CaptureFixture) -> None:
+    """Every typed kind staged or quarantined as its text would be; soft deletes leave; a second
+    (incremental) run without load stamp rebuilds in full and says so."""
+    import datetime as dt
+
+    _write_raw(warehouse, "raw_kinds", KIND_TYPES, KIND_ROWS)
+    dbt_vars = {**KIND_VARS, "raw_schema": "raw_kinds"}
+    run_dbt(["build", *STAGING], dbt_vars)
+    capfd.readouterr()
+    run_dbt(["build", *STAGING], dbt_vars)
+    assert "orders has no column _fivetran_synced (var raw_loaded_at_column)" in capfd.readouterr().out
+    staging = warehouse.staging_schema
+    paris_midnight = dt.datetime(2024, 3, 4, 23, 0)  # 2024-03-05 00:00 in Paris (UTC+1)
+    assert warehouse.execute(
+        "select contact_id, email, company_size, email_opt_in, created_at, updated_at "
+        f"from {staging}.stg_contacts order by 1") == [
+        ("42", "ann@example.com", 12, True, paris_midnight, dt.datetime(2024, 3, 5, 9, 0)),
+        ("43", None, None, False, paris_midnight, None)]
+    lines = warehouse.execute("select order_id, quantity, unit_price, discount_amount, ordered_at "
+                              f"from {staging}.stg_order_lines")
+    assert [line[:2] for line in lines] == [("1", 2)]
+    assert (float(lines[0][2]), float(lines[0][3])) == (10.5, 1.25)
+    assert lines[0][4] == dt.datetime(2024, 4, 1, 10, 0)
+    assert warehouse.execute(f"select interaction_id, rating, occurred_at from {staging}.stg_interactions") == [
+        ("7", 4, dt.datetime(2024, 4, 2, 7, 30))]  # Paris is UTC+2 in April
+    for quarantine, expected in KIND_REASONS.items():
+        assert _reasons(warehouse, quarantine) == expected, quarantine
+
+
+def test_hostile_numbers_and_timestamps_are_quarantined(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    count = _check_hostile_values(DuckDBWarehouse(tmp_path / "hostile.duckdb", monkeypatch))
+    print(f"\nquarantined on DuckDB: {count} hostile values")
+
+
+def test_every_typed_kind_is_read_like_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capfd: pytest.CaptureFixture) -> None:
+    _check_typed_kinds(DuckDBWarehouse(tmp_path / "kinds.duckdb", monkeypatch), capfd)
+
+
+def test_hostile_values_and_typed_kinds_on_postgres(monkeypatch: pytest.MonkeyPatch,
+                                                    capfd: pytest.CaptureFixture) -> None:
+    warehouse = PostgresWarehouse(monkeypatch)
+    count = _check_hostile_values(warehouse)
+    _check_typed_kinds(warehouse, capfd)
+    print(f"\nquarantined on PostgreSQL: {count} hostile values and every typed kind")
+
+
+def _freshness(warehouse: Path, dbt_vars: dict) -> dict[str, str]:
+    """`dbt source freshness` on a warehouse: the status of each raw table."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    from segments.project import project_dir
+
+    root = project_dir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
+        result = dbtRunner().invoke(["source", "freshness", "--project-dir", str(root),
+                                     "--profiles-dir", str(root / "profiles"),
+                                     "--vars", json.dumps(dbt_vars)])
+    assert result.exception is None, result.exception
+    return {item.node.name: str(item.status) for item in result.result.results
+            if item.node.resource_type == "source"}
+
+
+def test_source_freshness_reads_the_configured_load_stamp(builds: dict) -> None:
+    """Fresh on the loader's own stamp; a table without the configured column is reported stale
+    (its load time is unknown), an error only when the error threshold is set; no database error."""
+    assert _freshness(builds["typed"], TYPED_VARS) == dict.fromkeys(TABLES, "pass")
+    absent = {"raw_loaded_at_column": "_fivetran_synced"}
+    assert _freshness(builds["text"], absent) == dict.fromkeys(TABLES, "warn")
+    strict = {**absent, "raw_freshness_error_after_hours": 48}
+    assert _freshness(builds["text"], strict) == dict.fromkeys(TABLES, "error")
