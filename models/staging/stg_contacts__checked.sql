@@ -68,6 +68,33 @@ conflicting_keys as (
     {{ segments.conflicting_keys('parsed', ['contact_id']) }}
 ),
 
+latest_versions as (
+    -- A routine change feed (CDC): a newer version of a contact, same id, later updated_at. The
+    -- latest version wins when every version has an updated_at and exactly one holds the latest.
+    select
+        parsed.contact_id,
+        max(parsed.updated_at) as latest_updated_at,
+        count(*) = count(parsed.updated_at) as every_version_dated
+    from parsed
+    inner join conflicting_keys
+        on parsed.contact_id = conflicting_keys.contact_id
+    group by parsed.contact_id
+),
+
+decided_versions as (
+    select
+        latest_versions.contact_id,
+        latest_versions.latest_updated_at
+    from latest_versions
+    inner join parsed
+        on
+            latest_versions.contact_id = parsed.contact_id
+            and latest_versions.latest_updated_at = parsed.updated_at
+    where latest_versions.every_version_dated
+    group by latest_versions.contact_id, latest_versions.latest_updated_at
+    having count(*) = 1
+),
+
 checked as (
     select
         row_checked.*,
@@ -76,11 +103,16 @@ checked as (
         end as key_versions,
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
+            when conflicting_keys.key_versions > 1 and decided_versions.contact_id is null
+                then 'conflicting_duplicate_key'
+            when conflicting_keys.key_versions > 1 and row_checked.updated_at < decided_versions.latest_updated_at
+                then 'superseded_version'
         end as quarantine_reason
     from row_checked
     left join conflicting_keys
         on row_checked.contact_id = conflicting_keys.contact_id
+    left join decided_versions
+        on row_checked.contact_id = decided_versions.contact_id
 ),
 
 final as (

@@ -115,6 +115,7 @@ row_checked as (
             when fx_rate_to_reporting is null then 'missing_fx_rate'
             when unit_price < 0 or discount_amount < 0 then 'negative_number'
             when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
+            when quantity >= 0 and discount_amount > quantity * unit_price then 'discount_exceeds_line'
         end as row_quarantine_reason
     from parsed
 ),

@@ -931,6 +931,10 @@ def _bad_contacts(stamp: str) -> list[_BadRow]:
         _BadRow("unparseable_number", contact(12, company_size="ten")),
         _BadRow("invalid_boolean", contact(13, email_opt_in="maybe")),
         _BadRow("invalid_boolean", contact(14, email_opt_in="sometimes")),
+        # a change feed's two versions of one contact: the newer updated_at wins
+        _BadRow("superseded_version", contact(15, job_title="Analyst",
+                                              updated_at=stamp.replace("T10:", "T09:"))),
+        _BadRow(None, contact(15, job_title="Head of Analytics")),
     ]
 
 
@@ -967,6 +971,7 @@ def _bad_orders(stamp: str, first_good: str, second_good: str) -> list[_BadRow]:
         _BadRow("missing_required_value", line(21, unit_price=None)),
         _BadRow("inconsistent_order", line(22, line_number="1", contact_id=first_good)),
         _BadRow("inconsistent_order", line(22, line_number="2", contact_id=second_good)),
+        _BadRow("discount_exceeds_line", line(23, quantity="1", discount_amount="60.00")),
     ]
 
 
