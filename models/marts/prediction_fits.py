@@ -44,6 +44,19 @@ def _fit(purpose, cutoff_date, counts, spend):
     }
 
 
+def _no_customers(purpose):
+    unknown = float("nan")
+    return {
+        "fit_purpose": purpose, "cutoff_date": None,
+        "r": unknown, "alpha": unknown, "a": unknown, "b": unknown,
+        "bgnbd_log_likelihood": unknown, "bgnbd_sample_size": 0, "bgnbd_converged": False,
+        "bgnbd_fit_status": "no_customers",
+        "p": unknown, "q": unknown, "gamma": unknown,
+        "gamma_gamma_log_likelihood": unknown, "gamma_gamma_sample_size": 0,
+        "gamma_gamma_converged": False,
+    }
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     summary = dbt.ref("int_customer_purchase_summary")
@@ -65,8 +78,10 @@ def model(dbt, session):
     for purpose in ("scoring", "calibration"):
         purpose_counts = counts[counts["fit_purpose"] == purpose]
         if purpose_counts.empty:
-            raise ValueError(f"prediction_fits: no customer has a completed order before the {purpose} cut-off; "
-                             "set the var prediction_parameters to fixed parameters instead")
+            # No customer yet (a prospects-only CRM, a new source whose orders are all quarantined):
+            # nothing to fit and nobody to score. The row says so; the build goes on.
+            rows.append(_no_customers(purpose))
+            continue
         cutoff_date = purpose_counts["cutoff_date"].iloc[0]
         rows.append(_fit(purpose, cutoff_date, purpose_counts, spend[spend["fit_purpose"] == purpose]))
     fits = pd.DataFrame(rows)
