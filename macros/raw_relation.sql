@@ -8,11 +8,12 @@
     reads (raw_database, raw_schema, segments_<table>_identifier). -#}
 {% macro default__raw_relation(table_name) -%}
     {%- set relation = source('raw', table_name) -%}
+    {%- set identifier_var = 'segments_' ~ table_name ~ '_identifier' -%}
     {%- if relation.type != 'cte' -%}
         {{ return(relation) }}
     {%- endif -%}
     {{ return(api.Relation.create(
         database=var('raw_database', none) or target.database,
         schema=var('raw_schema', 'raw'),
-        identifier=var('segments_' ~ table_name ~ '_identifier', table_name))) }}
+        identifier=var(identifier_var, table_name))) }}
 {%- endmacro %}

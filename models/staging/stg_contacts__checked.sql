@@ -5,7 +5,7 @@ with
 
 source as (
     -- every raw row the loader has not deleted, each column as text (typed columns converted)
-    {{ segments.raw_rows_to_check('contacts', 'contact_id', none, none, none) }}
+    {{ segments.raw_rows('contacts') }}
 ),
 
 distinct_rows as (
