@@ -7,9 +7,11 @@
     (failed when any node errored, failed or was skipped). A run killed midway leaves its
     'started' row alone. The CLI reads the latest run before it reads the marts: summary, report
     and export refuse marts of a run that failed or did not finish. Append-only (no update), so
-    every engine can keep it; returns no SQL: the statements run here, one at a time. -#}
+    every engine can keep it; returns no SQL: the statements run here, one at a time. Standalone
+    only (this project's profile, as the schemas in dbt_project.yml tell): a host project that
+    installs the package gets no table of it. -#}
 {% macro default__record_build(phase, results) -%}
-    {%- if execute and flags.WHICH in ['build', 'run'] -%}
+    {%- if execute and flags.WHICH in ['build', 'run'] and target.profile_name == 'segments' -%}
         {%- set marts = [] -%}
         {%- for unique_id in selected_resources -%}
             {%- set node = graph.nodes.get(unique_id) -%}

@@ -17,7 +17,8 @@ reasons_per_address as (
 reason_lists as (
     select
         email,
-        {{ segments.ordered_listagg('suppression_reason', "', '", 'order by suppression_reason') }} as suppression_reasons
+        {{ segments.ordered_listagg('suppression_reason', "', '", 'order by suppression_reason') }}
+            as suppression_reasons
     from reasons_per_address
     group by email
 ),

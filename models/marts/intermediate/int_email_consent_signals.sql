@@ -110,8 +110,8 @@ quarantined_interactions_labelled as (
 ),
 
 quarantined_unsubscribes as (
-    -- whatever the reason of the quarantine: a known spelling of unsubscribe, or one that looks
-    -- like a withdrawal of consent (var consent_withdrawal_patterns)
+    -- whatever the reason of the quarantine: a known spelling of unsubscribe, or one whose key
+    -- without separators ('Un-Subscribed' -> unsubscribed) matches var consent_withdrawal_patterns
     select
         'quarantined_unsubscribe' as suppression_reason,
         'interactions' as source_table,
@@ -123,7 +123,7 @@ quarantined_unsubscribes as (
     where
         interaction_type = 'unsubscribe'
         {%- for pattern in withdrawal_patterns %}
-            or type_spelling like '{{ pattern }}'
+            or replace(type_spelling, '_', '') like '{{ pattern }}'
         {%- endfor %}
 ),
 
