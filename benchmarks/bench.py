@@ -392,7 +392,7 @@ class Runner:
         return self.folder / "logs" / f"{name}-{round_number}.log"
 
     def dbt_vars(self) -> str:
-        return json.dumps({"as_of_date": END_DATE.isoformat()})
+        return json.dumps({"segments_as_of_date": END_DATE.isoformat()})
 
     def dbt_build(self, round_number: int) -> Measurement:
         """`segments build` on a fresh copy."""

@@ -34,11 +34,11 @@ class Params:
 
     as_of_date: dt.date
     seeds_dir: Path
-    raw_schema: str
-    reporting_currency: str
-    rfm_bins: int
-    abc_cutoffs: tuple[float, float]
-    abc_labels: tuple[str, str, str]
+    segments_raw_schema: str
+    segments_reporting_currency: str
+    segments_rfm_bins: int
+    segments_abc_cutoffs: tuple[float, float]
+    segments_abc_labels: tuple[str, str, str]
     engagement_types: tuple[str, ...]
     engaged_lead_min_events: int
     engagement_window_days: int
@@ -56,38 +56,38 @@ def load_params(as_of_date: dt.date, project_dir: Path = PROJECT_DIR) -> Params:
     config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
     values = config.get("vars") or {}
     _refuse_unsupported(values)
-    need_window = values.get("abell_need_window_days")
+    need_window = values.get("segments_abell_need_window_days")
     return Params(
         as_of_date=as_of_date,
         seeds_dir=project_dir / "seeds",
-        raw_schema=str(values.get("raw_schema") or "raw"),
-        reporting_currency=str(values["reporting_currency"]),
-        rfm_bins=int(values["rfm_bins"]),
-        abc_cutoffs=tuple(float(cut) for cut in values["abc_cutoffs"]),
-        abc_labels=tuple(str(label) for label in values["abc_labels"]),
-        engagement_types=tuple(str(kind) for kind in values["lifecycle_engagement_types"]),
-        engaged_lead_min_events=int(values["lifecycle_engaged_lead_min_events"]),
-        engagement_window_days=int(values["lifecycle_engagement_window_days"]),
-        lapsed_days=int(values["lifecycle_lapsed_days"]),
-        reactivation_gap_days=int(values["lifecycle_reactivation_gap_days"]),
-        reactivation_recent_days=int(values["lifecycle_reactivation_recent_days"]),
-        new_customer_days=int(values["lifecycle_new_customer_days"]),
-        at_risk_min_days=int(values["lifecycle_at_risk_min_days"]),
-        at_risk_gap_multiplier=float(values["lifecycle_at_risk_gap_multiplier"]),
+        segments_raw_schema=str(values.get("segments_raw_schema") or "raw"),
+        segments_reporting_currency=str(values["segments_reporting_currency"]),
+        segments_rfm_bins=int(values["segments_rfm_bins"]),
+        segments_abc_cutoffs=tuple(float(cut) for cut in values["segments_abc_cutoffs"]),
+        segments_abc_labels=tuple(str(label) for label in values["segments_abc_labels"]),
+        engagement_types=tuple(str(kind) for kind in values["segments_lifecycle_engagement_types"]),
+        engaged_lead_min_events=int(values["segments_lifecycle_engaged_lead_min_events"]),
+        engagement_window_days=int(values["segments_lifecycle_engagement_window_days"]),
+        lapsed_days=int(values["segments_lifecycle_lapsed_days"]),
+        reactivation_gap_days=int(values["segments_lifecycle_reactivation_gap_days"]),
+        reactivation_recent_days=int(values["segments_lifecycle_reactivation_recent_days"]),
+        new_customer_days=int(values["segments_lifecycle_new_customer_days"]),
+        at_risk_min_days=int(values["segments_lifecycle_at_risk_min_days"]),
+        at_risk_gap_multiplier=float(values["segments_lifecycle_at_risk_gap_multiplier"]),
         need_window_days=UNBOUNDED_DAYS if need_window is None else int(need_window),
     )
 
 
 def _refuse_unsupported(values: dict) -> None:
     """The floor and the peers implement the default scoring; say so instead of diverging."""
-    if values.get("rfm_scoring_method", "quantile") != "quantile":
-        raise ValueError("the floor and peers implement rfm_scoring_method: quantile only")
-    if values.get("rfm_window_days") is not None:
-        raise ValueError("the floor and peers implement rfm_window_days: null (all history) only")
-    if values.get("raw_database") is not None:
-        raise ValueError("the floor reads the raw tables of the warehouse file itself (raw_database: null)")
-    if len(values.get("abc_cutoffs", ())) != 2 or len(values.get("abc_labels", ())) != 3:
-        raise ValueError("the floor and peers implement exactly two abc_cutoffs and three abc_labels")
+    if values.get("segments_rfm_scoring_method", "quantile") != "quantile":
+        raise ValueError("the floor and peers implement segments_rfm_scoring_method: quantile only")
+    if values.get("segments_rfm_window_days") is not None:
+        raise ValueError("the floor and peers implement segments_rfm_window_days: null (all history) only")
+    if values.get("segments_raw_database") is not None:
+        raise ValueError("the floor reads the raw tables of the warehouse file itself (segments_raw_database: null)")
+    if len(values.get("segments_abc_cutoffs", ())) != 2 or len(values.get("segments_abc_labels", ())) != 3:
+        raise ValueError("the floor and peers implement exactly two segments_abc_cutoffs and three segments_abc_labels")
 
 
 def _sql_text(value: str) -> str:
@@ -100,14 +100,14 @@ def floor_sql(params: Params, template: Path = FLOOR_SQL) -> str:
     fields = {
         "as_of_date": f"date '{params.as_of_date.isoformat()}'",
         "seeds_dir": str(params.seeds_dir).replace("'", "''"),
-        "raw_schema": params.raw_schema,
-        "reporting_currency": params.reporting_currency.replace("'", "''"),
-        "rfm_bins": params.rfm_bins,
-        "abc_cutoff_1": params.abc_cutoffs[0],
-        "abc_cutoff_2": params.abc_cutoffs[1],
-        "abc_label_1": params.abc_labels[0],
-        "abc_label_2": params.abc_labels[1],
-        "abc_label_3": params.abc_labels[2],
+        "segments_raw_schema": params.segments_raw_schema,
+        "segments_reporting_currency": params.segments_reporting_currency.replace("'", "''"),
+        "segments_rfm_bins": params.segments_rfm_bins,
+        "abc_cutoff_1": params.segments_abc_cutoffs[0],
+        "abc_cutoff_2": params.segments_abc_cutoffs[1],
+        "abc_label_1": params.segments_abc_labels[0],
+        "abc_label_2": params.segments_abc_labels[1],
+        "abc_label_3": params.segments_abc_labels[2],
         "engagement_types": ", ".join(_sql_text(kind) for kind in params.engagement_types),
         "engaged_lead_min_events": params.engaged_lead_min_events,
         "engagement_window_days": params.engagement_window_days,

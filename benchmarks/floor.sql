@@ -36,7 +36,7 @@ fx_rates as (
         select units_per_eur
         from read_csv('${seeds_dir}/fx_rates.csv', header = true,
                       columns = {'currency_code': 'VARCHAR', 'units_per_eur': 'DECIMAL(18, 6)'})
-        where currency_code = '${reporting_currency}'
+        where currency_code = '${segments_reporting_currency}'
     ) as reporting
     where rates.currency_code in (
         select currency_code from read_csv('${seeds_dir}/currencies.csv', header = true, all_varchar = true)
@@ -64,12 +64,12 @@ contacts as (
     select distinct
         nullif(trim(contact_id), '') as contact_id,
         timezone('UTC', try_cast(created_at as timestamptz)) as created_at
-    from ${raw_schema}.contacts
+    from ${segments_raw_schema}.contacts
 ),
 
 -- ---------------------------------------------------------------- order lines and orders
 raw_lines as (
-    select distinct * from ${raw_schema}.orders
+    select distinct * from ${segments_raw_schema}.orders
 ),
 
 parsed_lines as (
@@ -187,11 +187,11 @@ scored_customers as (
     -- tie-aware scores 1 + floor(k (rank - 1) / n) and the ABC tier by strictly-higher revenue share
     select
         *,
-        cast(1 + floor(${rfm_bins} * (rank() over (order by recency_days desc) - 1) / count(*) over ())
+        cast(1 + floor(${segments_rfm_bins} * (rank() over (order by recency_days desc) - 1) / count(*) over ())
             as integer) as r_score,
-        cast(1 + floor(${rfm_bins} * (rank() over (order by frequency asc) - 1) / count(*) over ())
+        cast(1 + floor(${segments_rfm_bins} * (rank() over (order by frequency asc) - 1) / count(*) over ())
             as integer) as f_score,
-        cast(1 + floor(${rfm_bins} * (rank() over (order by monetary asc) - 1) / count(*) over ())
+        cast(1 + floor(${segments_rfm_bins} * (rank() over (order by monetary asc) - 1) / count(*) over ())
             as integer) as m_score,
         coalesce(
             (sum(monetary) over (order by monetary desc) - sum(monetary) over (partition by monetary))
@@ -210,7 +210,7 @@ interactions as (
         lower(nullif(trim(raw_interactions.topic), '')) as topic,
         nullif(trim(raw_interactions.campaign_id), '') as campaign_id,
         timezone('UTC', try_cast(raw_interactions.occurred_at as timestamptz)) as occurred_at
-    from (select distinct * from ${raw_schema}.interactions) as raw_interactions
+    from (select distinct * from ${segments_raw_schema}.interactions) as raw_interactions
     left join label_spellings as types
         on
             types.label_domain = 'interaction_type'

@@ -108,9 +108,9 @@ def fx_rates_e12(params: Params) -> pd.Series:
     currencies = set(read_seed(params, "currencies")["currency_code"])
     rates = rates[rates["currency_code"].isin(currencies)]
     per_eur = rates.set_index("currency_code")["units_per_eur"].astype("float64")
-    if params.reporting_currency not in per_eur.index:
+    if params.segments_reporting_currency not in per_eur.index:
         return pd.Series(dtype="int64")
-    ratios = per_eur[params.reporting_currency] / per_eur
+    ratios = per_eur[params.segments_reporting_currency] / per_eur
     scaled = [int(Decimal(ratio).scaleb(12).quantize(Decimal(1), ROUND_HALF_UP)) for ratio in ratios]  # seed rows
     return pd.Series(scaled, index=ratios.index, dtype="int64")
 
@@ -209,14 +209,14 @@ def abc_tiers(monetary_cents: pd.Series, params: Params) -> pd.Series:
     higher = by_value.cumsum() - by_value
     total = monetary_cents.sum()
     share = (higher / 100) / (total / 100) if total != 0 else higher * 0.0
-    (cut_a, cut_b), (label_a, label_b, label_c) = params.abc_cutoffs, params.abc_labels
+    (cut_a, cut_b), (label_a, label_b, label_c) = params.segments_abc_cutoffs, params.segments_abc_labels
     tiers = np.select([share < cut_a, share < cut_b], [label_a, label_b], label_c)
     return monetary_cents.map(pd.Series(tiers, index=by_value.index))
 
 
 def score_customers(customers: pd.DataFrame, params: Params) -> pd.DataFrame:
     """The three RFM scores and the ABC tier."""
-    bins = params.rfm_bins
+    bins = params.segments_rfm_bins
     customers["r_score"] = tie_aware_score(customers["recency_days"], bins, ascending=False)
     customers["f_score"] = tie_aware_score(customers["frequency"], bins, ascending=True)
     customers["m_score"] = tie_aware_score(customers["monetary_cents"], bins, ascending=True)
@@ -258,7 +258,7 @@ def interactions_as_of(data_dir: Path, params: Params, as_of_day: int) -> pd.Dat
 
 
 def recent_engagement(interactions: pd.DataFrame, params: Params, as_of_day: int) -> pd.Series:
-    """Engagement events of the last lifecycle_engagement_window_days days, per contact."""
+    """Engagement events of the last segments_lifecycle_engagement_window_days days, per contact."""
     recent = interactions[
         interactions["interaction_type"].isin(params.engagement_types)
         & (as_of_day - interactions["day"] <= params.engagement_window_days)

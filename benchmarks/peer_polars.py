@@ -87,9 +87,9 @@ def fx_rates_e12(params: Params) -> dict[str, int]:
     currencies = read_seed(params, "currencies")["currency_code"]
     rates = read_seed(params, "fx_rates").filter(pl.col("currency_code").is_in(currencies.implode()))
     per_eur = dict(zip(rates["currency_code"], rates["units_per_eur"].cast(pl.Float64), strict=True))
-    if params.reporting_currency not in per_eur:
+    if params.segments_reporting_currency not in per_eur:
         return {}
-    reporting = per_eur[params.reporting_currency]
+    reporting = per_eur[params.segments_reporting_currency]
     return {
         code: int(Decimal(reporting / units).scaleb(12).quantize(Decimal(1), ROUND_HALF_UP))
         for code, units in per_eur.items()  # one per seed row
@@ -200,7 +200,7 @@ def tie_aware_score(column: str, bins: int, descending: bool) -> pl.Expr:
 
 def abc_tiers(customers: pl.LazyFrame, params: Params) -> pl.LazyFrame:
     """monetary_cents -> tier by the revenue share of customers with strictly more revenue."""
-    (cut_a, cut_b), (label_a, label_b, label_c) = params.abc_cutoffs, params.abc_labels
+    (cut_a, cut_b), (label_a, label_b, label_c) = params.segments_abc_cutoffs, params.segments_abc_labels
     total = pl.col("tie_revenue").sum()
     share = pl.when(total != 0).then(
         (pl.col("tie_revenue").cum_sum() - pl.col("tie_revenue")) / 100 / (total / 100)
@@ -220,7 +220,7 @@ def abc_tiers(customers: pl.LazyFrame, params: Params) -> pl.LazyFrame:
 
 def score_customers(customers: pl.LazyFrame, params: Params) -> pl.LazyFrame:
     """The three RFM scores and the ABC tier."""
-    bins = params.rfm_bins
+    bins = params.segments_rfm_bins
     scored = customers.with_columns(
         r_score=tie_aware_score("recency_days", bins, descending=True),
         f_score=tie_aware_score("frequency", bins, descending=False),
@@ -276,7 +276,7 @@ def interactions_as_of(data_dir: Path, params: Params, as_of_day: int) -> pl.Laz
 
 
 def recent_engagement(interactions: pl.LazyFrame, params: Params, as_of_day: int) -> pl.LazyFrame:
-    """Engagement events of the last lifecycle_engagement_window_days days, per contact."""
+    """Engagement events of the last segments_lifecycle_engagement_window_days days, per contact."""
     return (
         interactions.filter(
             pl.col("interaction_type").is_in(list(params.engagement_types))

@@ -6,7 +6,7 @@
     delete+insert by key cannot replace: rows without a key (all of them are checked again on every
     run), rows of loads no longer in raw (a replacing `segments load`: then every row is checked
     again) and rows of keys the loader now marks deleted (raw_is_deleted). Every row when the raw
-    table has no load stamp (var raw_loaded_at_column): the model is then rebuilt in full. Nothing
+    table has no load stamp (var segments_raw_loaded_at_column): the model is then rebuilt in full. Nothing
     on a full build. A table built before these columns existed stops the run with a message to
     rebuild it with --full-refresh. -#}
 {% macro default__forget_stale_checked_rows(key_column, table_name) -%}
@@ -21,7 +21,7 @@
         {%- set loaded_at = segments.raw_loaded_at(table_name) -%}
         {%- set is_deleted = segments.raw_is_deleted(table_name) -%}
         delete from {{ this }}
-        {%- if loaded_at | trim == adapter.quote(var('raw_loaded_at_column')) %}
+        {%- if loaded_at | trim == adapter.quote(var('segments_raw_loaded_at_column')) %}
         where
             {{ key_column }} is null
             or loaded_at not in (

@@ -6,8 +6,8 @@
     server warehouse such as PostgreSQL) load raw tables instead (`segments load`). -#}
 {% macro default__parquet_file(path) -%}
     {{ exceptions.raise_compiler_error(
-        "var raw_parquet_dir: target type '" ~ target.type ~ "' cannot read Parquet files in place; "
-        ~ "load the raw tables with `segments load --target " ~ target.name ~ "` and leave raw_parquet_dir empty") }}
+        "var segments_raw_parquet_dir: target type '" ~ target.type ~ "' cannot read Parquet files in place; "
+        ~ "load the raw tables with `segments load --target " ~ target.name ~ "` and leave segments_raw_parquet_dir empty") }}
 {%- endmacro %}
 
 {% macro duckdb__parquet_file(path) -%}

@@ -6,7 +6,7 @@
     timestamp. Every variant first checks the shape (is_iso_timestamp), then casts. A value with an
     offset ('2024-03-05T14:22:10+02:00') is converted to UTC; a value without one is read as UTC
     (the profiles set the session time zone to UTC; a typed raw column without zone has already
-    been read in var source_time_zone and written with 'Z' by raw_value_as_text). -#}
+    been read in var segments_source_time_zone and written with 'Z' by raw_value_as_text). -#}
 {% macro default__parse_timestamp_utc(column) -%}
     case
         when {{ segments.is_iso_timestamp(column) }}

@@ -5,7 +5,7 @@
 {#- The warehouse relation behind source('raw', table_name), also inside a unit test: there
     source() names the fixture CTE (which dbt builds with this relation's column types) and the
     graph is empty, so the relation is rebuilt from the vars that models/staging/_sources.yml
-    reads (raw_database, raw_schema, segments_<table>_identifier). -#}
+    reads (segments_raw_database, segments_raw_schema, segments_<table>_identifier). -#}
 {% macro default__raw_relation(table_name) -%}
     {%- set relation = source('raw', table_name) -%}
     {%- set identifier_var = 'segments_' ~ table_name ~ '_identifier' -%}
@@ -13,7 +13,7 @@
         {{ return(relation) }}
     {%- endif -%}
     {{ return(api.Relation.create(
-        database=var('raw_database', none) or target.database,
-        schema=var('raw_schema', 'raw'),
+        database=var('segments_raw_database', none) or target.database,
+        schema=var('segments_raw_schema', 'raw'),
         identifier=var(identifier_var, table_name))) }}
 {%- endmacro %}

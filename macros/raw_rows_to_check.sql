@@ -9,10 +9,10 @@
     again) and every row of the keys that rechecked_keys names (the other arguments are its). -#}
 {% macro default__raw_rows_to_check(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
     {%- set loaded_at = segments.raw_loaded_at(table_name) -%}
-    {%- set has_stamp = loaded_at | trim == adapter.quote(var('raw_loaded_at_column')) -%}
+    {%- set has_stamp = loaded_at | trim == adapter.quote(var('segments_raw_loaded_at_column')) -%}
     {%- set incremental = is_incremental() -%}
     {%- if execute and incremental and not has_stamp -%}
-        {%- do log(table_name ~ " has no column " ~ var('raw_loaded_at_column') ~ " (var raw_loaded_at_column): "
+        {%- do log(table_name ~ " has no column " ~ var('segments_raw_loaded_at_column') ~ " (var segments_raw_loaded_at_column): "
             ~ this ~ " is rebuilt in full", info=True) -%}
     {%- endif -%}
     {%- set rechecked = none -%}

@@ -7,7 +7,7 @@
     exactly, a double as its shortest text, 'nan' and 'inf' are then unparseable), a boolean as
     'true'/'false', a time as ISO 8601 in UTC ('2024-03-05T12:22:10Z', with a fraction only when it
     has one). An instant (timestamptz) is converted to UTC; a timestamp without zone or a date is
-    read in the var source_time_zone first, never in the connection's zone. A time outside years
+    read in the var segments_source_time_zone first, never in the connection's zone. A time outside years
     0001-9999 (infinity, BC) keeps the engine's own text, which parse_timestamp_utc refuses. A text
     column is returned as it is: the text path compiles to what it always did. PostgreSQL. -#}
 {% macro default__raw_value_as_text(column, kind) -%}

@@ -3,15 +3,15 @@
 {%- endmacro %}
 
 {#- Point the raw sources at Parquet files read in place: (re)create the views
-    <raw_schema>.contacts, .orders and .interactions (or their identifier vars) over <folder>/<table>.parquet, every contract
+    <segments_raw_schema>.contacts, .orders and .interactions (or their identifier vars) over <folder>/<table>.parquet, every contract
     column cast to text, so staging sees the same input as after `segments load`. Runs as an
-    on-run-start hook; does nothing when the folder (default: var raw_parquet_dir) is empty.
+    on-run-start hook; does nothing when the folder (default: var segments_raw_parquet_dir) is empty.
     Returns no SQL: the statements run here, one at a time (Spark takes one per call). -#}
 {% macro default__register_raw_files(folder) -%}
-    {%- set directory = folder if folder is not none else var('raw_parquet_dir', '') -%}
+    {%- set directory = folder if folder is not none else var('segments_raw_parquet_dir', '') -%}
     {%- if execute and directory | trim != '' -%}
-        {%- set raw_schema = adapter.quote(var('raw_schema', 'raw')) -%}
-        {%- do run_query('create schema if not exists ' ~ raw_schema) -%}
+        {%- set segments_raw_schema = adapter.quote(var('segments_raw_schema', 'raw')) -%}
+        {%- do run_query('create schema if not exists ' ~ segments_raw_schema) -%}
         {%- for table_name in ['contacts', 'orders', 'interactions'] -%}
             {%- set casts = [] -%}
             {%- for column in segments.raw_contract_columns(table_name) -%}
@@ -19,7 +19,7 @@
             {%- endfor -%}
             {%- set file_path = directory | trim ~ '/' ~ table_name ~ '.parquet' -%}
             {%- do run_query(
-                'create or replace view ' ~ raw_schema ~ '.' ~ adapter.quote(var('segments_' ~ table_name ~ '_identifier', table_name)) ~ ' as select '
+                'create or replace view ' ~ segments_raw_schema ~ '.' ~ adapter.quote(var('segments_' ~ table_name ~ '_identifier', table_name)) ~ ' as select '
                 ~ casts | join(', ') ~ ' from ' ~ segments.parquet_file(file_path)
             ) -%}
         {%- endfor -%}

@@ -3,11 +3,11 @@
 {%- endmacro %}
 
 {#- The time zone (an IANA name such as 'Europe/Paris', default 'UTC') in which raw timestamps
-    without a zone and raw dates are read: the var source_time_zone, checked to be a plain name. -#}
+    without a zone and raw dates are read: the var segments_source_time_zone, checked to be a plain name. -#}
 {% macro default__source_time_zone() -%}
-    {%- set zone = var('source_time_zone', 'UTC') or 'UTC' -%}
+    {%- set zone = var('segments_source_time_zone', 'UTC') or 'UTC' -%}
     {%- if not modules.re.match('^[A-Za-z0-9_+/-]+$', zone | string) -%}
-        {{ exceptions.raise_compiler_error("var source_time_zone: '" ~ zone ~ "' is not a time zone name (e.g. UTC, Europe/Paris)") }}
+        {{ exceptions.raise_compiler_error("var segments_source_time_zone: '" ~ zone ~ "' is not a time zone name (e.g. UTC, Europe/Paris)") }}
     {%- endif -%}
     {{ return(zone) }}
 {%- endmacro %}

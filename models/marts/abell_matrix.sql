@@ -1,5 +1,5 @@
-{%- set min_contacts = var('abell_opportunity_min_contacts') -%}
-{%- set max_penetration = var('abell_opportunity_max_penetration') -%}
+{%- set min_contacts = var('segments_abell_opportunity_min_contacts') -%}
+{%- set max_penetration = var('segments_abell_opportunity_max_penetration') -%}
 
 with
 

@@ -1,10 +1,10 @@
-{%- set top_engagement_score = var('engagement_score_bins') -%}
-{%- set ambassador_tiers = var('loyalty_ambassador_abc_tiers') -%}
-{%- set ambassador_min_rating = var('loyalty_ambassador_min_rating') -%}
-{%- set newcomer_min_rating = var('loyalty_newcomer_min_rating') -%}
-{%- set slipping_order_share = var('loyalty_slipping_order_share') -%}
-{%- set slipping_basket_drop = var('loyalty_slipping_basket_drop') -%}
-{%- set promo_min_share = var('promo_driven_min_share') -%}
+{%- set top_engagement_score = var('segments_engagement_score_bins') -%}
+{%- set ambassador_tiers = var('segments_loyalty_ambassador_abc_tiers') -%}
+{%- set ambassador_min_rating = var('segments_loyalty_ambassador_min_rating') -%}
+{%- set newcomer_min_rating = var('segments_loyalty_newcomer_min_rating') -%}
+{%- set slipping_order_share = var('segments_loyalty_slipping_order_share') -%}
+{%- set slipping_basket_drop = var('segments_loyalty_slipping_basket_drop') -%}
+{%- set promo_min_share = var('segments_promo_driven_min_share') -%}
 {#- 1 - recent basket / earlier basket = (E x n_recent - R x n_earlier) / (E x n_recent), E and R the
     windows' revenue, n their completed orders; in cents, so both sides are whole numbers. -#}
 {%- set basket_drop_cents =

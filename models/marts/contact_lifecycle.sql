@@ -1,5 +1,5 @@
-{%- set gap_multiplier = var('lifecycle_at_risk_gap_multiplier') -%}
-{%- set at_risk_floor = var('lifecycle_at_risk_min_days') -%}
+{%- set gap_multiplier = var('segments_lifecycle_at_risk_gap_multiplier') -%}
+{%- set at_risk_floor = var('segments_lifecycle_at_risk_min_days') -%}
 
 with
 
@@ -70,19 +70,19 @@ staged as (
     select
         *,
         case
-            when not is_customer and recent_engagement_events >= {{ var('lifecycle_engaged_lead_min_events') }}
+            when not is_customer and recent_engagement_events >= {{ var('segments_lifecycle_engaged_lead_min_events') }}
                 then 'engaged_lead'
             when not is_customer then 'prospect'
-            when days_since_last_order > {{ var('lifecycle_lapsed_days') }} then 'lapsed'
+            when days_since_last_order > {{ var('segments_lifecycle_lapsed_days') }} then 'lapsed'
             when
-                gap_before_last_order_days > {{ var('lifecycle_reactivation_gap_days') }}
-                and days_since_last_order <= {{ var('lifecycle_reactivation_recent_days') }}
+                gap_before_last_order_days > {{ var('segments_lifecycle_reactivation_gap_days') }}
+                and days_since_last_order <= {{ var('segments_lifecycle_reactivation_recent_days') }}
                 then 'reactivated'
-            when days_since_first_order <= {{ var('lifecycle_new_customer_days') }} then 'new_customer'
+            when days_since_first_order <= {{ var('segments_lifecycle_new_customer_days') }} then 'new_customer'
             when days_since_last_order > at_risk_after_days then 'at_risk'
             else 'active_customer'
         end as lifecycle_stage,
-        {{ segments.tie_aware_score('scoring_window_engagement_events', bins=var('engagement_score_bins')) }} as engagement_score  -- noqa: LT05
+        {{ segments.tie_aware_score('scoring_window_engagement_events', bins=var('segments_engagement_score_bins')) }} as engagement_score  -- noqa: LT05
     from thresholds_applied
 ),
 

@@ -2,11 +2,11 @@
     how often) and Gamma-Gamma (how much per order), scored in SQL with the parameters of
     prediction_parameters. Probabilities and counts are rounded to 9 decimals and money to 6, so
     every engine gives the same digits (their exp and pow differ in the last bit). -#}
-{%- set horizon_days = var('prediction_horizon_days') -%}
-{%- set periods = var('clv_horizon_periods') | int -%}
-{%- set period_days = var('clv_period_days') -%}
-{%- set cutoffs = var('churn_risk_cutoffs') -%}
-{%- set labels = var('churn_risk_labels') -%}
+{%- set horizon_days = var('segments_prediction_horizon_days') -%}
+{%- set periods = var('segments_clv_horizon_periods') | int -%}
+{%- set period_days = var('segments_clv_period_days') -%}
+{%- set cutoffs = var('segments_churn_risk_cutoffs') -%}
+{%- set labels = var('segments_churn_risk_labels') -%}
 
 with
 

@@ -1,6 +1,6 @@
-{%- set method = var('rfm_scoring_method') -%}
+{%- set method = var('segments_rfm_scoring_method') -%}
 {%- if method not in ['quantile', 'thresholds'] -%}
-    {{ exceptions.raise_compiler_error("var rfm_scoring_method must be 'quantile' or 'thresholds', got '" ~ method ~ "'") }}
+    {{ exceptions.raise_compiler_error("var segments_rfm_scoring_method must be 'quantile' or 'thresholds', got '" ~ method ~ "'") }}
 {%- endif -%}
 
 with

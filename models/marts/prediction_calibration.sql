@@ -1,9 +1,9 @@
 {#- Does the model predict what customers then did? Fitted on the history up to
-    prediction_holdout_days before as_of_date (fit purpose calibration), each customer's expected
+    segments_prediction_holdout_days before as_of_date (fit purpose calibration), each customer's expected
     purchases over those days are compared with the purchases actually made in them; one row per
     decile of prediction (1 = the lowest tenth of predicted purchases, tie-aware), plus an
     'all' row. -#}
-{%- set holdout_days = var('prediction_holdout_days') -%}
+{%- set holdout_days = var('segments_prediction_holdout_days') -%}
 
 with
 

@@ -1,13 +1,13 @@
 """Maximum-likelihood fits of the BG/NBD (purchase count) and Gamma-Gamma (spend) models.
 
 One row per fit purpose: `scoring` (every customer up to as_of_date) and `calibration` (the same
-customers up to prediction_holdout_days earlier, to test the scores on what happened next). The
+customers up to segments_prediction_holdout_days earlier, to test the scores on what happened next). The
 fit reads one aggregated table from the warehouse: the distinct (x, t_x, T) combinations with their
 counts for BG/NBD, and one row per repeat customer for Gamma-Gamma; never order rows. The maths is
 in segments.predict (tested against simulated data); this file only moves data.
 
 Runs on DuckDB (dbt-duckdb executes Python models in-process). On other engines, or to pin the
-parameters, set the var prediction_parameters instead: this model is then disabled.
+parameters, set the var segments_prediction_parameters instead: this model is then disabled.
 
 A fit that did not converge is kept and flagged (bgnbd_fit_status; a warn test reports it), so a
 nightly build stays green: when the data show no difference in dropout between customers, the fit
@@ -28,7 +28,7 @@ def _fit(purpose, cutoff_date, counts, spend):
         gamma_gamma = fit_gamma_gamma(spend["x"].to_numpy(), spend["m"].to_numpy())
     except ValueError as error:
         raise ValueError(f"prediction_fits ({purpose} fit, cut-off {cutoff_date}): {error}; "
-                         "set the var prediction_parameters to fixed parameters instead") from None
+                         "set the var segments_prediction_parameters to fixed parameters instead") from None
     return {
         "fit_purpose": purpose,
         "cutoff_date": cutoff_date,

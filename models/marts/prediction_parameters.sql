@@ -1,6 +1,6 @@
 {#- The BG/NBD and Gamma-Gamma parameters every prediction is computed with, one row per fit
-    purpose: fitted by prediction_fits, or fixed by the var prediction_parameters. -#}
-{%- set configured = var('prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
+    purpose: fitted by prediction_fits, or fixed by the var segments_prediction_parameters. -#}
+{%- set configured = var('segments_prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
 {%- if configured is string -%}
     {%- set fixed = fromjson(configured) if configured | trim else none -%}
     {%- if configured | trim and fixed is not mapping -%}
@@ -15,11 +15,11 @@
 {%- if fixed is none and not use_fit and execute -%}
     {{ exceptions.raise_compiler_error(
         "prediction_parameters: the models are fitted in Python on DuckDB only; on " ~ target.type
-        ~ " set the var prediction_parameters (`segments parameters` writes a fitted set as JSON)") }}
+        ~ " set the var segments_prediction_parameters (`segments parameters` writes a fitted set as JSON)") }}
 {%- endif %}
 
 {%- set purposes = {'scoring': segments.as_of_date(),
-                    'calibration': dbt.dateadd('day', -var('prediction_holdout_days'), segments.as_of_date())} -%}
+                    'calibration': dbt.dateadd('day', -var('segments_prediction_holdout_days'), segments.as_of_date())} -%}
 
 with
 

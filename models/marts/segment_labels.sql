@@ -40,7 +40,7 @@ labels as (
     select
         'rfm_segment' as segment_dimension,
         'non_customer' as label
-    {% for tier in var('abc_labels') + ['non_customer'] %}
+    {% for tier in var('segments_abc_labels') + ['non_customer'] %}
         union all
         select
             'abc_tier' as segment_dimension,
@@ -69,7 +69,7 @@ labels as (
     select
         'primary_technology' as segment_dimension,
         'none' as label
-    {% for band in var('churn_risk_labels') + ['non_customer'] %}
+    {% for band in var('segments_churn_risk_labels') + ['non_customer'] %}
         union all
         select
             'churn_risk' as segment_dimension,

@@ -1,11 +1,11 @@
-{#- The migration matrix between two as_of_dates of the snapshot history (vars movement_from_date,
-    movement_to_date; by default the two most recent dates recorded): for each dimension, how many
+{#- The migration matrix between two as_of_dates of the snapshot history (vars segments_movement_from_date,
+    segments_movement_to_date; by default the two most recent dates recorded): for each dimension, how many
     contacts went from each label to each other, and the revenue they brought in between the two
     dates. Stayers are included (from_label = to_label); contacts unknown on the first date come
     from new_contact. -#}
 {%- set dimensions = ['lifecycle_stage', 'rfm_segment', 'abc_tier', 'client_group', 'primary_need'] -%}
-{%- set from_date = var('movement_from_date') -%}
-{%- set to_date = var('movement_to_date') -%}
+{%- set from_date = var('segments_movement_from_date') -%}
+{%- set to_date = var('segments_movement_to_date') -%}
 
 with
 

@@ -65,7 +65,7 @@ parsed as (
         {{ segments.normalize_label('distinct_rows.product_category') }} as product_category,
         currencies.currency_code as currency,
 
-        -- conversion to the reporting currency (var reporting_currency): amount x fx_rate
+        -- conversion to the reporting currency (var segments_reporting_currency): amount x fx_rate
         cast(reporting_rates.units_per_eur / line_rates.units_per_eur as decimal(38, 12)) as fx_rate_to_reporting,
 
         -- amounts, in the line's currency
@@ -85,7 +85,7 @@ parsed as (
     left join fx_rates as line_rates
         on currencies.currency_code = line_rates.currency_code
     left join fx_rates as reporting_rates
-        on reporting_rates.currency_code = '{{ var("reporting_currency") }}'
+        on reporting_rates.currency_code = '{{ var("segments_reporting_currency") }}'
 ),
 
 row_checked as (

@@ -58,14 +58,14 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_load(args: argparse.Namespace) -> None:
     from segments.load import load
-    from segments.project import raw_parquet_dir, select_target, warehouse_path
+    from segments.project import segments_raw_parquet_dir, select_target, warehouse_path
 
     started = time.perf_counter()
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     load(Path(args.directory), warehouse, schema=args.schema, lenient=args.lenient, progress=_say,
          target=target, append=args.append, options=_csv_options(args))
-    where = {"spark": lambda: str(raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
+    where = {"spark": lambda: str(segments_raw_parquet_dir()), "postgres": lambda: "PostgreSQL"}.get(
         target, lambda: str(warehouse))()
     done = "appended" if args.append else "loaded"
     _say(f"{done} {args.directory} into {where} ({time.perf_counter() - started:.1f} s)")
@@ -79,7 +79,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     _check_duckdb_warehouse(target, warehouse)
-    dbt_vars = {"as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
+    dbt_vars = {"segments_as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
     command = ["build"]
     if args.select:
         command += ["--select", *args.select, *SELECTION_MUST_MATCH]
@@ -394,7 +394,7 @@ def _parser() -> argparse.ArgumentParser:
         "parameters",
         help="print the BG/NBD and Gamma-Gamma parameters of a DuckDB build as JSON",
         description="Print the prediction parameters (mart prediction_parameters) of a DuckDB build "
-        "as the JSON the dbt var prediction_parameters takes, e.g. to score another engine with the "
+        "as the JSON the dbt var segments_prediction_parameters takes, e.g. to score another engine with the "
         "same parameters: SEGMENTS_PREDICTION_PARAMETERS=\"$(segments parameters)\" segments build "
         "--target postgres.",
     )

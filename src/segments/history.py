@@ -69,6 +69,6 @@ def build_history(
         run_dbt(
             ["build", "--select", f"+{SNAPSHOT}", "--exclude", "resource_type:test",
              "resource_type:unit_test", "--quiet"],
-            {"as_of_date": as_of.isoformat()},
+            {"segments_as_of_date": as_of.isoformat()},
         )
     return ordered

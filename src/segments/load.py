@@ -45,7 +45,7 @@ import duckdb
 from segments import raw_writers
 from segments.contract import BOOLEAN_SPELLINGS, LOADED_AT, RAW_TABLES, RawTable
 from segments.errors import SegmentsError
-from segments.project import raw_parquet_dir
+from segments.project import segments_raw_parquet_dir
 from segments.sql import first_lines, memory_limit
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
@@ -589,7 +589,7 @@ def load(
         if target == "postgres":
             return raw_writers.write_postgres(connection, staged, schema, say, append=append)
         if target == "spark":
-            return raw_writers.write_parquet(connection, staged, raw_dir or raw_parquet_dir(), say)
+            return raw_writers.write_parquet(connection, staged, raw_dir or segments_raw_parquet_dir(), say)
         return raw_writers.write_duckdb(connection, staged, warehouse, schema, say, append=append)
     finally:
         connection.close()

@@ -1,4 +1,4 @@
-"""The prediction parameters a DuckDB build used, as the JSON the var prediction_parameters takes.
+"""The prediction parameters a DuckDB build used, as the JSON the var segments_prediction_parameters takes.
 
 Another engine (or a later run) given this JSON scores with exactly the same parameters: floats are
 written with repr, which reads back to the same double.

@@ -58,7 +58,7 @@ def select_target(explicit: str | None = None) -> str:
     os.environ["SEGMENTS_TARGET"] = chosen
     if chosen == "spark":
         spark_dir()
-        raw_parquet_dir()
+        segments_raw_parquet_dir()
         # The in-process Spark driver listens on loopback only, never on the machine's network.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return chosen
@@ -73,9 +73,9 @@ def spark_dir() -> Path:
     return path
 
 
-def raw_parquet_dir() -> Path:
+def segments_raw_parquet_dir() -> Path:
     """Where `segments load --target spark` writes the raw files and the spark target reads them
-    (var raw_parquet_dir): $SEGMENTS_RAW_PARQUET_DIR, else SPARK_DIR/raw; exported absolute."""
+    (var segments_raw_parquet_dir): $SEGMENTS_RAW_PARQUET_DIR, else SPARK_DIR/raw; exported absolute."""
     configured = os.environ.get("SEGMENTS_RAW_PARQUET_DIR")
     path = Path(configured).resolve() if configured else spark_dir() / "raw"
     os.environ["SEGMENTS_RAW_PARQUET_DIR"] = str(path)

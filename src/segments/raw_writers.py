@@ -254,7 +254,7 @@ def write_parquet(
 ) -> dict[str, int]:
     """Write OUT/<table>.parquet (every contract column text, in contract order, then the Parquet
     timestamp `_loaded_at`) for engines that read raw files in place (the spark target: see the
-    var raw_parquet_dir). The stamp follows those of the files already in OUT. Files are written
+    var segments_raw_parquet_dir). The stamp follows those of the files already in OUT. Files are written
     to a temp folder first and moved in together, so a failed write leaves the previous files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     pending = Path(tempfile.mkdtemp(prefix=".segments-raw-", dir=out_dir))

@@ -1,7 +1,7 @@
 """`segments validate`: Great Expectations checks of the built marts, with HTML Data Docs.
 
 Every suite is built in code from the warehouse itself (the seeds give the accepted values) and
-from the dbt vars in dbt_project.yml (rfm_bins, abc_labels, rfm_window_days). Each mart is read
+from the dbt vars in dbt_project.yml (segments_rfm_bins, segments_abc_labels, segments_rfm_window_days). Each mart is read
 from DuckDB through Arrow into a pandas DataFrame, only the columns its expectations need, and
 validated with GX's pandas datasource: GX's SQL datasource does not work on DuckDB through
 duckdb-engine. Cross-table checks (row counts, the revenue reconciliation) are expectations too:
@@ -251,9 +251,9 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
         listed = ", ".join(missing[:3]) + (f" and {more} more" if more > 0 else "")
         raise SegmentsError(f"not in the warehouse yet: {listed}: run `segments build` first")
 
-    bins = int(dbt_vars.get("rfm_bins") or 5)
-    abc_labels = [str(label) for label in (dbt_vars.get("abc_labels") or ["A", "B", "C"])]
-    window_days = dbt_vars.get("rfm_window_days")
+    bins = int(dbt_vars.get("segments_rfm_bins") or 5)
+    segments_abc_labels = [str(label) for label in (dbt_vars.get("segments_abc_labels") or ["A", "B", "C"])]
+    window_days = dbt_vars.get("segments_rfm_window_days")
     rfm_segments = _values(connection, f"{SEEDS}.rfm_segments", "rfm_segment")
     stages = _values(connection, f"{SEEDS}.lifecycle_stages", "lifecycle_stage")
     groups = _values(connection, f"{SEEDS}.abell_client_group_labels", "client_group")
@@ -307,7 +307,7 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
             [
                 *unique_key(),
                 *not_null("abc_tier", "revenue_share"),
-                gxe.ExpectColumnValuesToBeInSet(column="abc_tier", value_set=abc_labels),
+                gxe.ExpectColumnValuesToBeInSet(column="abc_tier", value_set=segments_abc_labels),
                 gxe.ExpectColumnValuesToBeBetween(column="revenue_share", min_value=0, max_value=1),
             ],
         ),
@@ -368,7 +368,7 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
                         column="rfm_segment", value_set=[*rfm_segments, "non_customer"]
                     ),
                     gxe.ExpectColumnValuesToBeInSet(
-                        column="abc_tier", value_set=[*abc_labels, "non_customer"]
+                        column="abc_tier", value_set=[*segments_abc_labels, "non_customer"]
                     ),
                     rows_of_dim_contacts(),
                 ],
@@ -384,7 +384,7 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
     notes = []
     if window_days is not None:
         notes.append(
-            f"note: var rfm_window_days = {window_days}: contact_rfm.monetary covers the window "
+            f"note: var segments_rfm_window_days = {window_days}: contact_rfm.monetary covers the window "
             "only, so revenue_reconciliation checks it does not exceed fct_orders revenue"
         )
     return suites, skipped, notes
@@ -416,7 +416,7 @@ def _revenue_reconciliation(connection, window_days) -> _Suite:
             column_A="fct_orders_revenue_cents",
             column_B="contact_rfm_monetary_cents",
             or_equal=True,
-            description=f"rfm_window_days = {window_days}: sum(contact_rfm.monetary) must not "
+            description=f"segments_rfm_window_days = {window_days}: sum(contact_rfm.monetary) must not "
             "exceed sum(fct_orders.revenue_amount) (both in cents).",
         )
     expectations = [

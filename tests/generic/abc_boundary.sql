@@ -1,11 +1,11 @@
 {#- The Pareto boundary rule, for every cut-off: the tiers up to and including tier i together hold
     at least cut-off i of the total measure, and without that tier's smallest tie group (the
     rows sharing its lowest measure) they would hold less. So a tier takes exactly the rows it needs
-    to reach its cut-off, ties together (an empty tier only needs the first half). Defaults: vars abc_cutoffs and abc_labels.
+    to reach its cut-off, ties together (an empty tier only needs the first half). Defaults: vars segments_abc_cutoffs and segments_abc_labels.
     Returns each tier that breaks the rule, with the shares. -#}
 {% test abc_boundary(model, column_name, measure, cutoffs=none, labels=none) %}
-{%- set cuts = cutoffs if cutoffs is not none else var('abc_cutoffs') -%}
-{%- set names = labels if labels is not none else var('abc_labels') -%}
+{%- set cuts = cutoffs if cutoffs is not none else var('segments_abc_cutoffs') -%}
+{%- set names = labels if labels is not none else var('segments_abc_labels') -%}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Nothing is lost between a raw table and staging: every raw row is either staged, quarantined,
     an extra copy of an exact duplicate that was collapsed, or marked deleted by the loader (var
-    raw_deleted_column, see raw_is_deleted: such rows leave staging before any check). Both models
+    segments_raw_deleted_column, see raw_is_deleted: such rows leave staging before any check). Both models
     carry a `collapsed_duplicates` column counting the extra copies behind each of their rows.
     Returns one row (the counts) when raw != staged + quarantined + collapsed + deleted. -#}
 {% test reconciles_with_source(model, source_name, source_table, quarantine_model) %}

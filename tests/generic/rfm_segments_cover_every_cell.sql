@@ -1,6 +1,6 @@
 {#- Every possible RFM cell (each of r, f, m in 1..bins) matches exactly one row of the segment
     mapping (score ranges, bounds inclusive). Returns each cell with no segment or with several.
-    bins defaults to var rfm_bins. -#}
+    bins defaults to var segments_rfm_bins. -#}
 {% test rfm_segments_cover_every_cell(model, bins=none) %}
 
 with

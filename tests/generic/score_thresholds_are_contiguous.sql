@@ -2,13 +2,13 @@
     exclusive, null = unbounded): scores 1..bins each appear once, the ranges neither overlap nor
     leave gaps, and the two ends are unbounded, so every metric value gets exactly one score.
     Returns the offending dimension and score with the problem. The number of scores is `bins`,
-    else var rfm_bins when the seed is in use (rfm_scoring_method thresholds), else (a seed not in
+    else var segments_rfm_bins when the seed is in use (segments_rfm_scoring_method thresholds), else (a seed not in
     use, kept for another k) the highest score of each dimension. -#}
 {% test score_thresholds_are_contiguous(model, bins=none) %}
 {%- if bins is not none -%}
     {%- set k = bins -%}
-{%- elif var('rfm_scoring_method') == 'thresholds' -%}
-    {%- set k = var('rfm_bins') -%}
+{%- elif var('segments_rfm_scoring_method') == 'thresholds' -%}
+    {%- set k = var('segments_rfm_bins') -%}
 {%- else -%}
     {%- set k = none -%}
 {%- endif -%}

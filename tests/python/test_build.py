@@ -97,11 +97,11 @@ def test_reconciliation_fails_when_staged_rows_go_missing(built: dict, tmp_path:
         patch.setenv("SEGMENTS_DUCKDB_PATH", str(copy))
         selection = ["--select", "test_name:reconciles_with_source"]
         with pytest.raises(SegmentsError, match="dbt test failed"):
-            run_dbt(["test", *selection], {"as_of_date": END_DATE})
+            run_dbt(["test", *selection], {"segments_as_of_date": END_DATE})
         # the untouched sources still reconcile: only the contacts test failed
         others = ["stg_order_lines,test_name:reconciles_with_source",
                   "stg_interactions,test_name:reconciles_with_source"]
-        run_dbt(["test", "--select", *others], {"as_of_date": END_DATE})
+        run_dbt(["test", "--select", *others], {"segments_as_of_date": END_DATE})
 
 
 def test_summary_reports_reconciled_sources(built: dict, capsys) -> None:
@@ -186,7 +186,7 @@ def test_docs_describe_every_model_seed_and_column(built: dict) -> None:
     """`dbt docs generate` stays complete: every model, seed and warehouse column has a description."""
     from segments.project import project_dir
 
-    run_dbt(["docs", "generate"], {"as_of_date": END_DATE})
+    run_dbt(["docs", "generate"], {"segments_as_of_date": END_DATE})
     target = project_dir() / "target"
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())
@@ -213,7 +213,7 @@ def test_business_threshold_scoring_passes_every_segment_test(built: dict, tmp_p
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SEGMENTS_DUCKDB_PATH", str(copy))
         run_dbt(["build", "--select", "contact_rfm+"],
-                {"as_of_date": END_DATE, "rfm_scoring_method": "thresholds"})
+                {"segments_as_of_date": END_DATE, "segments_rfm_scoring_method": "thresholds"})
     with duckdb.connect(str(copy)) as connection:
         frequencies = connection.execute(
             "select f_score, min(frequency), max(frequency) from main.contact_rfm group by 1 order by 1"
@@ -294,7 +294,7 @@ def test_contract_rejects_a_changed_column_type(built: dict, tmp_path: Path) -> 
         patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
         patch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
         with pytest.raises(SegmentsError, match="dbt run failed"):
-            run_dbt(["run", "--select", "contact_segments"], {"as_of_date": END_DATE})
+            run_dbt(["run", "--select", "contact_segments"], {"segments_as_of_date": END_DATE})
     log = (copy / "logs" / "dbt.log").read_text()
     assert "frequency" in log and "contract" in log.lower()
 

@@ -34,12 +34,12 @@ PARAMETERS = {"scoring": {"r": 0.22, "alpha": 13.2, "a": 0.58, "b": 11.5, "p": 0
 # name -> (data set, vars). Every documented setting appears in at least one.
 CONFIGURATIONS = {
     "usd_rfm3_abc80_fixed_parameters": ("full", {
-        "reporting_currency": "USD", "rfm_bins": 3, "abc_cutoffs": [0.80, 0.95],
-        "prediction_parameters": PARAMETERS}),
+        "segments_reporting_currency": "USD", "segments_rfm_bins": 3, "segments_abc_cutoffs": [0.80, 0.95],
+        "segments_prediction_parameters": PARAMETERS}),
     "gbp_rfm4_window365": ("full", {
-        "reporting_currency": "GBP", "rfm_bins": 4, "rfm_window_days": 365}),
+        "segments_reporting_currency": "GBP", "segments_rfm_bins": 4, "segments_rfm_window_days": 365}),
     "thresholds_renamed_load_stamp": ("renamed_stamp", {
-        "rfm_scoring_method": "thresholds", "raw_loaded_at_column": "_fivetran_synced"}),
+        "segments_rfm_scoring_method": "thresholds", "segments_raw_loaded_at_column": "_fivetran_synced"}),
     "absent_load_stamp": ("no_stamp", {}),
     "no_customers": ("no_orders", {}),
     "single_customer": ("one_customer", {}),
@@ -97,7 +97,7 @@ def _build(name: str, database: Path, dbt_vars: dict, folder: Path) -> dict:
     started = time.perf_counter()
     result = subprocess.run(
         [str(DBT), "build", "--project-dir", str(ROOT),
-         "--vars", json.dumps({"as_of_date": END_DATE, **dbt_vars})],
+         "--vars", json.dumps({"segments_as_of_date": END_DATE, **dbt_vars})],
         env=environment, capture_output=True, text=True, timeout=1200, check=False)
     summary = next((line for line in reversed(result.stdout.splitlines()) if "Done. PASS=" in line), "")
     return {"name": name, "returncode": result.returncode, "seconds": time.perf_counter() - started,

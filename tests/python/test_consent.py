@@ -243,10 +243,10 @@ def test_raw_consent_loaded_after_the_build_is_refused(copy: Path, tmp_path: Pat
 def test_after_a_failed_build_summary_report_and_export_refuse(
     copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    """A later build fails midway (rfm_bins 4 against seeds written for 5: a data test fails)
+    """A later build fails midway (segments_rfm_bins 4 against seeds written for 5: a data test fails)
     after it rebuilt marts for another date: nothing may read them."""
     with pytest.raises(SegmentsError, match="dbt build failed"):
-        run_dbt(["build", "--quiet"], {"as_of_date": END_DATE, "rfm_bins": 4})
+        run_dbt(["build", "--quiet"], {"segments_as_of_date": END_DATE, "segments_rfm_bins": 4})
     with duckdb.connect(str(copy)) as connection:
         dates = {table: connection.execute(f"select max(as_of_date) from main.{table}").fetchone()[0]
                  for table in ("contact_rfm", "contact_segments")}
@@ -270,7 +270,7 @@ def test_after_a_failed_build_summary_report_and_export_refuse(
 
 def test_marts_of_another_date_than_the_last_build_are_refused(copy: Path, tmp_path: Path) -> None:
     """A successful partial build for another date leaves the marts of two dates."""
-    run_dbt(["run", "--select", "contact_rfm", "--quiet"], {"as_of_date": END_DATE})
+    run_dbt(["run", "--select", "contact_rfm", "--quiet"], {"segments_as_of_date": END_DATE})
     with pytest.raises(SegmentsError, match="the marts are not of the last build"):
         summary(copy)
     with pytest.raises(SegmentsError, match=f"contact_segments as of {PAST_DATE}"):

@@ -50,7 +50,7 @@ def _close(sql: np.ndarray, reference: np.ndarray, half_unit: float) -> np.ndarr
 def test_sql_scores_match_the_python_reference(scored: dict) -> None:
     fit, gg, frame = scored["fit"], scored["gg"], scored["frame"]
     project_vars = _project_vars()
-    horizon = project_vars["prediction_horizon_days"]
+    horizon = project_vars["segments_prediction_horizon_days"]
     x = frame["repeat_purchases"].to_numpy(float)
     t_x = frame["days_first_to_last"].to_numpy(float)
     big_t = frame["days_first_to_cutoff"].to_numpy(float)
@@ -60,9 +60,9 @@ def test_sql_scores_match_the_python_reference(scored: dict) -> None:
         "expected_purchases": (predict.expected_purchases(fit, horizon, x, t_x, big_t), 5e-10),
         "p_no_purchase": (predict.p_no_purchase(fit, horizon, x, t_x, big_t), 5e-10),
         "expected_order_value": (predict.expected_order_value(gg, x, m), 5e-7),
-        "predicted_clv": (predict.clv(fit, gg, x, t_x, big_t, m, project_vars["clv_horizon_periods"],
-                                      project_vars["clv_period_days"],
-                                      project_vars["clv_annual_discount_rate"]), 5e-7),
+        "predicted_clv": (predict.clv(fit, gg, x, t_x, big_t, m, project_vars["segments_clv_horizon_periods"],
+                                      project_vars["segments_clv_period_days"],
+                                      project_vars["segments_clv_annual_discount_rate"]), 5e-7),
     }
     assert len(frame) > 300 and (x > 0).sum() > 100 and (x == 0).sum() > 50
     for column, (reference, half_unit) in references.items():
@@ -86,7 +86,7 @@ def test_sql_series_matches_scipy_hyp2f1(scored: dict) -> None:
 
 def test_churn_risk_follows_the_probability_of_no_purchase(scored: dict) -> None:
     frame = scored["frame"]
-    cutoffs, labels = _project_vars()["churn_risk_cutoffs"], _project_vars()["churn_risk_labels"]
+    cutoffs, labels = _project_vars()["segments_churn_risk_cutoffs"], _project_vars()["segments_churn_risk_labels"]
     expected = np.array(labels)[np.searchsorted(cutoffs, frame["p_no_purchase"].to_numpy(), side="right")]
     assert (frame["churn_risk"].to_numpy() == expected).all()
     one_time = frame[frame["repeat_purchases"] == 0]
@@ -161,7 +161,7 @@ def test_past_dates_build_with_a_sane_or_flagged_fit(past_dates_warehouse: Path,
     from segments.runner import run_dbt
 
     run_dbt(["build", "--select", "+contact_predictions", "+prediction_calibration",
-             "--indirect-selection", "cautious"], {"as_of_date": as_of_date})
+             "--indirect-selection", "cautious"], {"segments_as_of_date": as_of_date})
     with duckdb.connect(str(past_dates_warehouse)) as connection:
         fits = connection.execute(
             "select fit_purpose, r, alpha, a, b, bgnbd_converged, bgnbd_fit_status from prediction_fits"

@@ -25,7 +25,7 @@ from segments.runner import run_dbt
 
 END_DATE = "2026-06-30"
 # Naive timestamps are written as wall-clock times of this zone (no daylight saving time, so every
-# wall-clock time is unambiguous) and read back with var source_time_zone.
+# wall-clock time is unambiguous) and read back with var segments_source_time_zone.
 SOURCE_ZONE = "Asia/Tokyo"
 TYPED_SCHEMA = "raw_typed"
 TABLES = ("contacts", "orders", "interactions")
@@ -37,8 +37,8 @@ TYPES = {
                "unit_price": "decimal(12, 2)", "discount_amount": "decimal(12, 2)"},
     "interactions": {"occurred_at": "timestamp", "rating": "integer"},
 }
-TYPED_VARS = {"raw_schema": TYPED_SCHEMA, "raw_loaded_at_column": "_fivetran_synced",
-              "raw_deleted_column": "_fivetran_deleted", "source_time_zone": SOURCE_ZONE}
+TYPED_VARS = {"segments_raw_schema": TYPED_SCHEMA, "segments_raw_loaded_at_column": "_fivetran_synced",
+              "segments_raw_deleted_column": "_fivetran_deleted", "segments_source_time_zone": SOURCE_ZONE}
 UNTYPEABLE_REASONS = {"unparseable_timestamp", "unparseable_number", "invalid_boolean"}
 # The unit tests of models/staging/_staging__unit_tests.yml whose fixtures cannot be built on this
 # typed schema: dbt types a fixture like the source, so 'two', 'yesterday' or '4.5' become NULL in
@@ -164,7 +164,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
             patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
             started = time.perf_counter()
             exclude = ["--exclude", *excluded] if excluded else []
-            run_dbt(["build", *exclude], {"as_of_date": END_DATE, **dbt_vars})
+            run_dbt(["build", *exclude], {"segments_as_of_date": END_DATE, **dbt_vars})
             seconds[name] = time.perf_counter() - started
     print(f"\nbuild at 400 contacts: text {seconds['text']:.1f} s, typed {seconds['typed']:.1f} s")
     copies = {}
@@ -324,8 +324,8 @@ KIND_ROWS = {
          "channel": "web", "interaction_type": "review", "rating": "4.5"},
     ],
 }
-KIND_VARS = {"as_of_date": END_DATE, "source_time_zone": "Europe/Paris",
-             "raw_loaded_at_column": "_fivetran_synced", "raw_deleted_column": "_fivetran_deleted"}
+KIND_VARS = {"segments_as_of_date": END_DATE, "segments_source_time_zone": "Europe/Paris",
+             "segments_raw_loaded_at_column": "_fivetran_synced", "segments_raw_deleted_column": "_fivetran_deleted"}
 KIND_REASONS = {
     "quarantine_contacts": {"44": "negative_number"},
     "quarantine_order_lines": {"2#1": "unparseable_timestamp", "3#1": "unparseable_number",
@@ -402,7 +402,7 @@ def _check_hostile_values(warehouse: DuckDBWarehouse) -> int:
                                  for key, (values, _) in HOSTILE_CONTACTS.items()]
     lines = [{**GOOD_LINE, "order_id": key, **values} for key, (values, _) in HOSTILE_LINES.items()]
     _write_raw(warehouse, "raw_hostile", {}, {"contacts": contacts, "orders": lines})
-    run_dbt(["build", *STAGING], {"as_of_date": END_DATE, "raw_schema": "raw_hostile"})
+    run_dbt(["build", *STAGING], {"segments_as_of_date": END_DATE, "segments_raw_schema": "raw_hostile"})
     assert _reasons(warehouse, "quarantine_order_lines") == {
         f"{key}#1": reason for key, (_, reason) in HOSTILE_LINES.items() if reason}
     assert _reasons(warehouse, "quarantine_contacts") == {
@@ -416,11 +416,11 @@ def _check_typed_kinds(warehouse: DuckDBWarehouse, capfd: pytest.CaptureFixture)
     import datetime as dt
 
     _write_raw(warehouse, "raw_kinds", KIND_TYPES, KIND_ROWS)
-    dbt_vars = {**KIND_VARS, "raw_schema": "raw_kinds"}
+    dbt_vars = {**KIND_VARS, "segments_raw_schema": "raw_kinds"}
     run_dbt(["build", *STAGING], dbt_vars)
     capfd.readouterr()
     run_dbt(["build", *STAGING], dbt_vars)
-    assert "orders has no column _fivetran_synced (var raw_loaded_at_column)" in capfd.readouterr().out
+    assert "orders has no column _fivetran_synced (var segments_raw_loaded_at_column)" in capfd.readouterr().out
     staging = warehouse.staging_schema
     paris_midnight = dt.datetime(2024, 3, 4, 23, 0)  # 2024-03-05 00:00 in Paris (UTC+1)
     assert warehouse.execute(
@@ -481,7 +481,7 @@ def test_source_freshness_reads_the_configured_load_stamp(builds: dict) -> None:
     """Fresh on the loader's own stamp; a table without the configured column is reported stale
     (its load time is unknown), an error only when the error threshold is set; no database error."""
     assert _freshness(builds["typed"], TYPED_VARS) == dict.fromkeys(TABLES, "pass")
-    absent = {"raw_loaded_at_column": "_fivetran_synced"}
+    absent = {"segments_raw_loaded_at_column": "_fivetran_synced"}
     assert _freshness(builds["text"], absent) == dict.fromkeys(TABLES, "warn")
-    strict = {**absent, "raw_freshness_error_after_hours": 48}
+    strict = {**absent, "segments_raw_freshness_error_after_hours": 48}
     assert _freshness(builds["text"], strict) == dict.fromkeys(TABLES, "error")

@@ -1,7 +1,7 @@
 """Every dbt unit test pins what its result depends on, so no setting of a real project breaks it.
 
 Unit tests run inside every production `dbt build`: one that silently reads a var's default (say
-reporting_currency EUR) or a seed's rows fails the build of a project configured otherwise, and
+segments_reporting_currency EUR) or a seed's rows fails the build of a project configured otherwise, and
 skips every mart. These checks read the unit tests' YAML and the SQL of the models they test, with
 the macros those models call (transitively, every engine's variant), and fail when a var the model
 reads is not set in the test's `overrides: vars:`, or when a relation it reads is not `given`.
@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Vars that say where data lives or how it is read, never what a row is worth: a unit test's
 # fixtures replace the relations, so these cannot change its result.
-# raw_schema, raw_database (and the identifiers) name the raw relation whose column types dbt
-# gives the fixtures; raw_deleted_column names a flag no fixture row sets; source_time_zone is read
+# segments_raw_schema, segments_raw_database (and the identifiers) name the raw relation whose column types dbt
+# gives the fixtures; segments_raw_deleted_column names a flag no fixture row sets; segments_source_time_zone is read
 # for typed raw timestamps only, and a fixture with text timestamps has none.
-WHERE_NOT_WHAT = {"raw_parquet_dir", "raw_schema", "raw_database", "raw_deleted_column", "source_time_zone"}
+WHERE_NOT_WHAT = {"segments_raw_parquet_dir", "segments_raw_schema", "segments_raw_database", "segments_raw_deleted_column", "segments_source_time_zone"}
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\(.*?{%-?\s*endmacro", re.S)
 VAR = re.compile(r"""\bvar\(\s*['"](\w+)['"]""")
@@ -92,6 +92,6 @@ def test_unit_test_gives_every_relation_its_model_reads(name: str, test: dict) -
 
 
 def test_the_check_sees_a_var_read_through_a_macro() -> None:
-    # contact_rfm reads rfm_bins through macros; as_of_date through segments.as_of_date()
+    # contact_rfm reads segments_rfm_bins through macros; as_of_date through segments.as_of_date()
     read = _vars_read(_model_sql("contact_rfm"))
-    assert {"rfm_bins", "rfm_scoring_method", "as_of_date"} <= read
+    assert {"segments_rfm_bins", "segments_rfm_scoring_method", "segments_as_of_date"} <= read

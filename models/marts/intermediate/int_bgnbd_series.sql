@@ -6,9 +6,9 @@
     log space: each term divided by the largest term of its series, so no term or partial sum can
     overflow whatever the parameters. Parameters of the homogeneous-dropout limit
     (bgnbd_is_homogeneous_dropout) need no series: one term, marked converged. -#}
-{%- set max_terms = var('hypergeometric_max_terms') | int -%}
-{%- set horizon_days = var('prediction_horizon_days') -%}
-{%- set clv_period_days = var('clv_period_days') -%}
+{%- set max_terms = var('segments_hypergeometric_max_terms') | int -%}
+{%- set horizon_days = var('segments_prediction_horizon_days') -%}
+{%- set segments_clv_period_days = var('segments_clv_period_days') -%}
 
 with
 
@@ -29,16 +29,16 @@ horizons as (
     select
         'scoring' as fit_purpose,
         {{ horizon_days }} as horizon_days
-    {% for period in range(1, var('clv_horizon_periods') + 1) -%}
+    {% for period in range(1, var('segments_clv_horizon_periods') + 1) -%}
         union all
         select
             'scoring' as fit_purpose,
-            {{ period * clv_period_days }} as horizon_days
+            {{ period * segments_clv_period_days }} as horizon_days
     {% endfor -%}
     union all
     select
         'calibration' as fit_purpose,
-        {{ var('prediction_holdout_days') }} as horizon_days
+        {{ var('segments_prediction_holdout_days') }} as horizon_days
 ),
 
 series_arguments as (
@@ -189,7 +189,7 @@ term_values as (
 
 series_values as (
     -- Summed as exact decimals, so the total does not depend on the order rows arrive in; each
-    -- share is at most 1 in size and there are at most hypergeometric_max_terms of them.
+    -- share is at most 1 in size and there are at most segments_hypergeometric_max_terms of them.
     select
         fit_purpose,
         repeat_purchases,

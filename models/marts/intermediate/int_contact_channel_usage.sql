@@ -1,5 +1,5 @@
-{%- set window_days = var('preferred_channel_window_days') -%}
-{%- set excluded_types = var('preferred_channel_excluded_types') -%}
+{%- set window_days = var('segments_preferred_channel_window_days') -%}
+{%- set excluded_types = var('segments_preferred_channel_excluded_types') -%}
 {%- set days_ago = segments.days_between('cast(occurred_at as date)', segments.as_of_date()) -%}
 {%- set in_window = 'true' if window_days is none else days_ago ~ ' <= ' ~ window_days -%}
 
@@ -12,7 +12,7 @@ interactions as (
 channel_interactions as (
     -- Point in time, within the look-back window; interactions we initiate (an email we send) or
     -- that reject a channel (an unsubscribe) are not the contact's use of it (var
-    -- preferred_channel_excluded_types). An interaction without a channel uses none.
+    -- segments_preferred_channel_excluded_types). An interaction without a channel uses none.
     select
         contact_id,
         channel,

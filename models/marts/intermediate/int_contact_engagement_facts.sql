@@ -1,5 +1,5 @@
-{%- set engagement_types = var('lifecycle_engagement_types') -%}
-{%- set reactivity_window_days = var('engagement_reactivity_window_days') -%}
+{%- set engagement_types = var('segments_lifecycle_engagement_types') -%}
+{%- set reactivity_window_days = var('segments_engagement_reactivity_window_days') -%}
 
 with
 
@@ -23,13 +23,13 @@ engagement_facts as (
         count(*) as interactions,
         sum(
             case
-                when is_engagement_event and days_ago <= {{ var('lifecycle_engagement_window_days') }} then 1
+                when is_engagement_event and days_ago <= {{ var('segments_lifecycle_engagement_window_days') }} then 1
                 else 0
             end
         ) as recent_engagement_events,
         sum(
             case
-                when is_engagement_event and days_ago <= {{ var('engagement_score_window_days') }} then 1
+                when is_engagement_event and days_ago <= {{ var('segments_engagement_score_window_days') }} then 1
                 else 0
             end
         ) as scoring_window_engagement_events,

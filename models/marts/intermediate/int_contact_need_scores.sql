@@ -1,4 +1,4 @@
-{%- set window_days = var('abell_need_window_days') -%}
+{%- set window_days = var('segments_abell_need_window_days') -%}
 {%- set days_ago = segments.days_between('cast(occurred_at as date)', segments.as_of_date()) -%}
 {%- set in_window = 'true' if window_days is none else days_ago ~ ' <= ' ~ window_days -%}
 
@@ -17,7 +17,7 @@ signal_weights as (
 ),
 
 interactions_in_window as (
-    -- Point in time: signals of the look-back window (var abell_need_window_days) up to as_of_date.
+    -- Point in time: signals of the look-back window (var segments_abell_need_window_days) up to as_of_date.
     select
         interaction_id,
         contact_id,

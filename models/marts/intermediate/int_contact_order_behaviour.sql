@@ -1,4 +1,4 @@
-{%- set window_days = var('loyalty_slipping_window_days') -%}
+{%- set window_days = var('segments_loyalty_slipping_window_days') -%}
 
 with
 
@@ -20,7 +20,7 @@ completed_orders as (
 
 order_behaviour as (
     -- Two windows of equal length, whole days back from as_of_date (day 0):
-    -- recent = days 0 .. N-1, earlier = days N .. 2N-1 (var loyalty_slipping_window_days = N).
+    -- recent = days 0 .. N-1, earlier = days N .. 2N-1 (var segments_loyalty_slipping_window_days = N).
     select
         contact_id,
         count(*) as completed_orders,

@@ -1,4 +1,4 @@
-{%- set window_days = var('rfm_window_days') -%}
+{%- set window_days = var('segments_rfm_window_days') -%}
 
 with
 

@@ -1,7 +1,7 @@
 {#- The inputs of the BG/NBD and Gamma-Gamma models, per customer and cut-off date: the scoring
-    cut-off (as_of_date) and the calibration cut-off (prediction_holdout_days earlier), whose
+    cut-off (as_of_date) and the calibration cut-off (segments_prediction_holdout_days earlier), whose
     customers are scored on what they did before it and compared with what they bought after. -#}
-{%- set holdout_days = var('prediction_holdout_days') -%}
+{%- set holdout_days = var('segments_prediction_holdout_days') -%}
 
 with
 

@@ -3,7 +3,7 @@
     signal is an opt-out of a contact row, an unsubscribe interaction, or a quarantined row that
     may carry either (fail-safe: it counts until the row is fixed and loaded again). It applies to
     the row's own address and to every address any record of its contact id carries. -#}
-{%- set withdrawal_patterns = var('consent_withdrawal_patterns') -%}
+{%- set withdrawal_patterns = var('segments_consent_withdrawal_patterns') -%}
 
 with
 
@@ -111,7 +111,7 @@ quarantined_interactions_labelled as (
 
 quarantined_unsubscribes as (
     -- whatever the reason of the quarantine: a known spelling of unsubscribe, or one whose key
-    -- without separators ('Un-Subscribed' -> unsubscribed) matches var consent_withdrawal_patterns
+    -- without separators ('Un-Subscribed' -> unsubscribed) matches var segments_consent_withdrawal_patterns
     select
         'quarantined_unsubscribe' as suppression_reason,
         'interactions' as source_table,
