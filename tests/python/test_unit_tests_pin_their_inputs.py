@@ -87,7 +87,9 @@ def test_unit_test_gives_every_relation_its_model_reads(name: str, test: dict) -
     sql = _model_sql(test["model"])
     read = {f"ref('{model}')" for model in REF.findall(sql)}
     read |= {f"source('{source}', '{table}')" for source, table in SOURCE.findall(sql)}
-    given = {fixture["input"] for fixture in test.get("given", [])}
+    # ref('segments', 'x') names the same relation as ref('x') (two arguments where a host project
+    # may have a model of the same name)
+    given = {fixture["input"].replace("ref('segments', ", "ref(") for fixture in test.get("given", [])}
     assert not read - given, f"{name}: add to given: {sorted(read - given)}"
 
 
