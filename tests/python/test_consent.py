@@ -243,14 +243,16 @@ def test_raw_consent_loaded_after_the_build_is_refused(copy: Path, tmp_path: Pat
 def test_after_a_failed_build_summary_report_and_export_refuse(
     copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    """A later build fails midway (segments_rfm_bins 4 against seeds written for 5: a data test fails)
-    after it rebuilt marts for another date: nothing may read them."""
+    """A later build fails midway (segments_rfm_bins 6: the seed rfm_segments covers 5 scores, its
+    test fails and what depends on it is skipped) after it rebuilt other marts for another date: the
+    marts mix two dates, nothing may read them."""
     with pytest.raises(SegmentsError, match="dbt build failed"):
-        run_dbt(["build", "--quiet"], {"segments_as_of_date": END_DATE, "segments_rfm_bins": 4})
+        run_dbt(["build", "--quiet"], {"segments_as_of_date": END_DATE, "segments_rfm_bins": 6})
     with duckdb.connect(str(copy)) as connection:
-        dates = {table: connection.execute(f"select max(as_of_date) from main.{table}").fetchone()[0]
-                 for table in ("contact_rfm", "contact_segments")}
-    assert str(dates["contact_rfm"]) == END_DATE  # the marts the issue's commands read are new
+        dates = {str(connection.execute(f"select max(as_of_date) from main.{table}").fetchone()[0])
+                 for table in ("contact_lifecycle", "contact_abc", "contact_rfm",
+                               "contact_segments", "segment_kpis")}
+    assert dates == {PAST_DATE, END_DATE}  # the issue's situation: two dates in the marts
     capsys.readouterr()
     message = rf"the last build \(as of {END_DATE}, started .*\) failed"
     with pytest.raises(SegmentsError, match=message):
