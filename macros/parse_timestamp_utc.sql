@@ -15,7 +15,7 @@
         when {{ segments.is_iso_timestamp(column) }}
             then cast(
                 cast({{ segments.try_cast(column, 'timestamp with time zone') }} as {{ dbt.type_timestamp() }})
-                at time zone '{{ segments.source_time_zone() }}' at time zone 'UTC' as {{ dbt.type_timestamp() }}
+                at time zone '{{ segments.source_zone_name() }}' at time zone 'UTC' as {{ dbt.type_timestamp() }}
             )
     end
 {%- endmacro %}
@@ -25,7 +25,7 @@
         when {{ segments.is_iso_timestamp(column) }} and {{ segments.has_utc_offset(column) }}
             then timezone('UTC', try_cast({{ column }} as timestamptz))
         when {{ segments.is_iso_timestamp(column) }}
-            then timezone('UTC', timezone('{{ segments.source_time_zone() }}', try_cast({{ column }} as timestamp)))
+            then timezone('UTC', timezone('{{ segments.source_zone_name() }}', try_cast({{ column }} as timestamp)))
     end
 {%- endmacro %}
 
@@ -36,6 +36,6 @@
         when {{ segments.is_iso_timestamp(column) }} and {{ segments.has_utc_offset(column) }}
             then try_cast(trim({{ column }}) as timestamp)
         when {{ segments.is_iso_timestamp(column) }}
-            then to_utc_timestamp(try_cast(trim({{ column }}) as timestamp), '{{ segments.source_time_zone() }}')
+            then to_utc_timestamp(try_cast(trim({{ column }}) as timestamp), '{{ segments.source_zone_name() }}')
     end
 {%- endmacro %}

@@ -12,7 +12,7 @@
     column is returned as it is: the text path compiles to what it always did. PostgreSQL. -#}
 {% macro default__raw_value_as_text(column, kind) -%}
     {%- if kind in ['timestamptz', 'timestamp', 'date'] -%}
-        {%- set zone = segments.source_time_zone() -%}
+        {%- set zone = segments.source_zone_name() -%}
         {%- set utc = {
             'timestamptz': "(" ~ column ~ " at time zone 'UTC')",
             'timestamp': "((" ~ column ~ " at time zone '" ~ zone ~ "') at time zone 'UTC')",
@@ -32,7 +32,7 @@
 
 {% macro duckdb__raw_value_as_text(column, kind) -%}
     {%- if kind in ['timestamptz', 'timestamp', 'date'] -%}
-        {%- set zone = segments.source_time_zone() -%}
+        {%- set zone = segments.source_zone_name() -%}
         {%- set utc = {
             'timestamptz': "timezone('UTC', " ~ column ~ ")",
             'timestamp': "timezone('UTC', timezone('" ~ zone ~ "', " ~ column ~ "))",
@@ -53,7 +53,7 @@
 {#- Spark timestamps stop at year 9999 and have no infinity. -#}
 {% macro spark__raw_value_as_text(column, kind) -%}
     {%- if kind in ['timestamptz', 'timestamp', 'date'] -%}
-        {%- set zone = segments.source_time_zone() -%}
+        {%- set zone = segments.source_zone_name() -%}
         {%- set utc = {
             'timestamptz': "convert_timezone(current_timezone(), 'UTC', cast(" ~ column ~ " as timestamp_ntz))",
             'timestamp': "convert_timezone('" ~ zone ~ "', 'UTC', " ~ column ~ ")",
