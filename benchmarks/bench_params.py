@@ -85,9 +85,11 @@ def _refuse_unsupported(values: dict) -> None:
     if values.get("segments_rfm_window_days") is not None:
         raise ValueError("the floor and peers implement segments_rfm_window_days: null (all history) only")
     if values.get("segments_raw_database") is not None:
-        raise ValueError("the floor reads the raw tables of the warehouse file itself (segments_raw_database: null)")
+        raise ValueError("the floor reads the raw tables of the warehouse file itself "
+                         "(segments_raw_database: null)")
     if len(values.get("segments_abc_cutoffs", ())) != 2 or len(values.get("segments_abc_labels", ())) != 3:
-        raise ValueError("the floor and peers implement exactly two segments_abc_cutoffs and three segments_abc_labels")
+        raise ValueError("the floor and peers implement exactly two segments_abc_cutoffs and three "
+                         "segments_abc_labels")
 
 
 def _sql_text(value: str) -> str:

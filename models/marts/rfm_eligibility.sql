@@ -1,5 +1,6 @@
 {%- set bins = var('segments_rfm_bins') -%}
-{%- set min_customers = bins * var('segments_rfm_min_customers_per_score') -%}
+{%- set min_per_score = var('segments_rfm_min_customers_per_score') -%}
+{%- set min_customers = bins * min_per_score -%}
 {%- set window_days = var('segments_rfm_window_days') -%}
 {%- set look_back_days = window_days if window_days is not none else var('segments_lifecycle_lapsed_days') -%}
 
@@ -25,7 +26,7 @@ checks as (
         customers >= {{ min_customers }} as is_passed,
         customers as observed_value,
         {{ min_customers }} as required_value,
-        'Customers: at least {{ var("segments_rfm_min_customers_per_score") }} per score ({{ bins }} scores).' as description
+        'Customers: at least {{ min_per_score }} per score ({{ bins }} scores).' as description
     from customer_facts
     union all
     select

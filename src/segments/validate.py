@@ -1,7 +1,8 @@
 """`segments validate`: Great Expectations checks of the built marts, with HTML Data Docs.
 
 Every suite is built in code from the warehouse itself (the seeds give the accepted values) and
-from the dbt vars in dbt_project.yml (segments_rfm_bins, segments_abc_labels, segments_rfm_window_days). Each mart is read
+from the dbt vars in dbt_project.yml (segments_rfm_bins, segments_abc_labels,
+segments_rfm_window_days). Each mart is read
 from DuckDB through Arrow into a pandas DataFrame, only the columns its expectations need, and
 validated with GX's pandas datasource: GX's SQL datasource does not work on DuckDB through
 duckdb-engine. Cross-table checks (row counts, the revenue reconciliation) are expectations too:

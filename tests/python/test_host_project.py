@@ -2,7 +2,8 @@
 
 The host (tests/host_project) is what an analytics engineer has: its own profile (another name,
 another schema, a connection in Europe/Paris), its own model named dim_contacts, its own global
-vars named like the package's (as_of_date, segments_raw_schema, segments_rfm_bins, segments_reporting_currency), and the
+vars named like the package's without their prefix (as_of_date, raw_schema, rfm_bins,
+reporting_currency), and the
 package's vars under `vars: segments:`. Nothing of the package's own set-up is copied: no
 dispatch block, no profile, no on-run hooks. Its marts must equal the standalone build's.
 """
@@ -89,7 +90,8 @@ def test_one_var_switches_the_python_fit_off(builds: dict, tmp_path: Path) -> No
     settings = project / "dbt_project.yml"
     parameters = '{"scoring": {"r": 0.5, "alpha": 20, "a": 0.8, "b": 2.5, "p": 6, "q": 4, "gamma": 15}}'
     settings.write_text(settings.read_text(encoding="utf-8").replace(
-        "    segments_rfm_bins: 5\n", f"    segments_rfm_bins: 5\n    segments_prediction_parameters: '{parameters}'\n"), encoding="utf-8")
+        "    segments_rfm_bins: 5\n",
+        f"    segments_rfm_bins: 5\n    segments_prediction_parameters: '{parameters}'\n"), encoding="utf-8")
     listed = _dbt(project, builds["hosted"], "ls", "--select", "package:segments", "--resource-type",
                   "model", "--output", "name")
     assert listed.returncode == 0, listed.stdout[-3000:]

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Vars that say where data lives or how it is read, never what a row is worth: a unit test's
 # fixtures replace the relations, so these cannot change its result.
-# segments_raw_schema, segments_raw_database (and the identifiers) name the raw relation whose column types dbt
-# gives the fixtures; segments_raw_deleted_column names a flag no fixture row sets; segments_source_time_zone is read
-# for typed raw timestamps only, and a fixture with text timestamps has none.
-WHERE_NOT_WHAT = {"segments_raw_parquet_dir", "segments_raw_schema", "segments_raw_database", "segments_raw_deleted_column", "segments_source_time_zone"}
+# segments_raw_schema, segments_raw_database (and the identifiers) name the raw relation whose
+# column types dbt gives the fixtures; segments_raw_deleted_column names a flag no fixture row sets.
+WHERE_NOT_WHAT = {"segments_raw_parquet_dir", "segments_raw_schema", "segments_raw_database",
+                  "segments_raw_deleted_column"}
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\(.*?{%-?\s*endmacro", re.S)
 VAR = re.compile(r"""\bvar\(\s*['"](\w+)['"]""")
