@@ -2,8 +2,8 @@
 
 The host (tests/host_project) is what an analytics engineer has: its own profile (another name,
 another schema, a connection in Europe/Paris), its own model named dim_contacts, its own global
-vars named like the package's without their prefix (as_of_date, raw_schema, rfm_bins,
-reporting_currency), and the
+vars named like the package's without their prefix (as_of_date, segments_raw_schema, segments_rfm_bins,
+segments_reporting_currency), and the
 package's vars under `vars: segments:`. Nothing of the package's own set-up is copied: no
 dispatch block, no profile, no on-run hooks. Its marts must equal the standalone build's.
 """
