@@ -42,13 +42,6 @@ TYPED_VARS = {"segments_raw_schema": TYPED_SCHEMA, "segments_raw_loaded_at_colum
 # The unit tests of models/staging/_staging__unit_tests.yml whose fixtures cannot be built on this
 # typed schema: dbt types a fixture like the source, so 'two', 'yesterday' or '4.5' become NULL in
 # an INTEGER or TIMESTAMP column (and another reason is expected), and '_loaded_at' is no column.
-TEXT_ONLY_UNIT_TESTS = (
-    "contacts_are_cleaned_and_quarantined_for_each_reason",
-    "order_lines_are_kept_whole_and_quarantined_for_each_reason",
-    "interactions_are_normalised_and_quarantined_for_each_reason",
-    "incremental_runs_recheck_orders_new_rows_touch",
-    "other_rules_make_an_incremental_run_recheck_all",
-)
 # Columns and tables that record the build itself (its time, its id), not a result.
 BUILD_TIME_COLUMNS = ("fitted_at",)
 BUILD_RECORDS = ("main.segments_build_log",)
@@ -164,9 +157,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
         deleted = _add_soft_deleted_rows(connection)
     seconds = {}
     with pytest.MonkeyPatch.context() as patch:
+        # every unit test runs on the typed schema too: a user's dbt build runs them all
         for name, warehouse, dbt_vars, excluded in (
             ("text", text_db, {}, ()),
-            ("typed", typed_db, TYPED_VARS, TEXT_ONLY_UNIT_TESTS),
+            ("typed", typed_db, TYPED_VARS, ()),
         ):
             patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
             started = time.perf_counter()
