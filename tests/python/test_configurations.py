@@ -42,7 +42,9 @@ CONFIGURATIONS = {
         "segments_rfm_scoring_method": "thresholds", "segments_raw_loaded_at_column": "_fivetran_synced"}),
     "absent_load_stamp": ("no_stamp", {}),
     "no_customers": ("no_orders", {}),
-    "single_customer": ("one_customer", {}),
+    # One customer cannot identify the BG/NBD and Gamma-Gamma parameters: the fit stops with a
+    # message naming this var, and a user scores with a fixed set instead.
+    "single_customer": ("one_customer", {"segments_prediction_parameters": PARAMETERS}),
     "no_interactions": ("no_interactions", {}),
 }
 
