@@ -139,7 +139,7 @@ def test_malformed_parameters_are_one_clear_error(clean_build: Path, tmp_path: P
 # the BG/NBD fit ran along a flat ridge to a = 30,000 - 92,000 and b near 1e6, and the series terms
 # of int_bgnbd_series overflowed a decimal cast.
 # The issue's reproduction (2000 contacts, seed 7, end 2026-12-02), one of the 26 month-ends that
-# failed before; docs/the closing note list the others (each build costs about two minutes here).
+# failed before; the closing note of issue 20 lists the others (each build costs about two minutes).
 RUNAWAY_FIT_DATES = ("2025-11-30",)
 
 
