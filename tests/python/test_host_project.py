@@ -50,6 +50,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
         assert run_cli("load", "--lenient", str(data)) == 0
         assert run_cli("build", "--as-of-date", END_DATE) == 0
         assert run_cli("load", "--lenient", "--database", str(hosted), str(data)) == 0
+    # dbt-duckdb keeps the file open in this process: compare a checkpointed copy
+    with duckdb.connect(str(standalone)) as connection:
+        connection.execute("checkpoint")
+    shutil.copy(standalone, folder / "standalone-copy.duckdb")
+    standalone = folder / "standalone-copy.duckdb"
     project = folder / "project"
     shutil.copytree(HOST, project)
     (project / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n", encoding="utf-8")
