@@ -97,3 +97,9 @@ def test_the_check_sees_a_var_read_through_a_macro() -> None:
     # contact_rfm reads segments_rfm_bins through macros; as_of_date through segments.as_of_date()
     read = _vars_read(_model_sql("contact_rfm"))
     assert {"segments_rfm_bins", "segments_rfm_scoring_method", "segments_as_of_date"} <= read
+
+
+@pytest.mark.parametrize(("name", "test"), UNIT_TESTS, ids=[name for name, _ in UNIT_TESTS])
+def test_unit_test_name_fits_a_postgres_relation_name(name: str, test: dict) -> None:
+    # dbt names a relation after the unit test; PostgreSQL refuses names over 63 characters
+    assert len(test["name"]) <= 63, f"{name}: {len(test['name'])} characters"
