@@ -3,8 +3,9 @@
 {%- endmacro %}
 
 {#- Point the raw sources at Parquet files read in place: (re)create the views
-    <segments_raw_schema>.contacts, .orders and .interactions (or their identifier vars) over <folder>/<table>.parquet, every contract
-    column cast to text, so staging sees the same input as after `segments load`. Runs as an
+    <segments_raw_schema>.contacts, .orders and .interactions (or their identifier vars) over
+    <folder>/<table>.parquet, every column as the file types it: text as `segments load` writes it,
+    or typed as a loader or a lake writes it (staging reads either, column by column). Runs as an
     on-run-start hook; does nothing when the folder (default: var segments_raw_parquet_dir) is empty.
     Returns no SQL: the statements run here, one at a time (Spark takes one per call). -#}
 {% macro default__register_raw_files(folder) -%}
@@ -13,14 +14,11 @@
         {%- set segments_raw_schema = adapter.quote(var('segments_raw_schema', 'raw')) -%}
         {%- do run_query('create schema if not exists ' ~ segments_raw_schema) -%}
         {%- for table_name in ['contacts', 'orders', 'interactions'] -%}
-            {%- set casts = [] -%}
-            {%- for column in segments.raw_contract_columns(table_name) -%}
-                {%- do casts.append('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
-            {%- endfor -%}
             {%- set file_path = directory | trim ~ '/' ~ table_name ~ '.parquet' -%}
             {%- do run_query(
-                'create or replace view ' ~ segments_raw_schema ~ '.' ~ adapter.quote(var('segments_' ~ table_name ~ '_identifier', table_name)) ~ ' as select '
-                ~ casts | join(', ') ~ ' from ' ~ segments.parquet_file(file_path)
+                'create or replace view ' ~ segments_raw_schema ~ '.'
+                ~ adapter.quote(var('segments_' ~ table_name ~ '_identifier', table_name))
+                ~ ' as select * from ' ~ segments.parquet_file(file_path)
             ) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -79,7 +79,9 @@ def cmd_build(args: argparse.Namespace) -> None:
     target = select_target(args.target)
     warehouse = warehouse_path(args.database)
     _check_duckdb_warehouse(target, warehouse)
-    dbt_vars = {"segments_as_of_date": args.as_of_date.isoformat()} if args.as_of_date else {}
+    dbt_vars = dict(args.vars)
+    if args.as_of_date:
+        dbt_vars["segments_as_of_date"] = args.as_of_date.isoformat()
     command = ["build"]
     if args.select:
         command += ["--select", *args.select, *SELECTION_MUST_MATCH]
@@ -96,6 +98,27 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 # A --select that matches no node is an error, not "Nothing to do" and exit 0.
 SELECTION_MUST_MATCH = ("--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}')
+
+
+def _dbt_vars(text: str) -> dict:
+    """--vars: a YAML (or JSON) mapping of dbt vars, as dbt's own --vars takes it."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise argparse.ArgumentTypeError(f"not a YAML mapping: {str(error).splitlines()[0]}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("not a YAML mapping such as '{segments_reporting_currency: USD}'")
+    return value
+
+
+def _add_vars(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vars", type=_dbt_vars, default={}, metavar="YAML",
+        help="dbt vars for this build, a YAML mapping as dbt's --vars takes it, e.g. "
+        "'{segments_reporting_currency: USD}' (--as-of-date wins over segments_as_of_date)",
+    )
 
 
 def _check_duckdb_warehouse(target: str, warehouse: Path | None) -> None:
@@ -118,7 +141,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     if not dates:
         raise SegmentsError("give --dates or --month-ends")
     started = time.perf_counter()
-    built = build_history(dates, warehouse, _say)
+    built = build_history(dates, warehouse, _say, args.vars)
     _say(f"history recorded for {len(built)} dates, {built[0]} .. {built[-1]} "
          f"({time.perf_counter() - started:.1f} s)")
 
@@ -285,6 +308,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     _add_database(build)
     _add_target(build)
+    _add_vars(build)
     build.set_defaults(handler=cmd_build)
 
     history = commands.add_parser(
@@ -299,6 +323,7 @@ def _parser() -> argparse.ArgumentParser:
         "--month-ends", type=_positive_int, help="the last days of the N months before today"
     )
     _add_database(history)
+    _add_vars(history)
     _add_target(history)
     history.set_defaults(handler=cmd_history)
 

@@ -82,10 +82,12 @@ class MartComparison:
 
 
 def compare_engines(
-    reference: Path, postgres: bool = False, spark_dir: Path | None = None, schema: str = "main"
+    reference: Path, postgres: bool = False, spark_dir: Path | None = None, schema: str = "main",
+    postgres_schema: str | None = None,
 ) -> list[MartComparison]:
-    """Compare every mart of the reference DuckDB file with PostgreSQL (PG* variables) and/or the
-    spark target's folder; return one comparison per engine and mart."""
+    """Compare every mart of the reference DuckDB file with PostgreSQL (PG* variables; its schema
+    postgres_schema, default the reference's) and/or the spark target's folder; return one
+    comparison per engine and mart."""
     if not reference.is_file():
         raise SegmentsError(f"{reference}: no such DuckDB warehouse (build it first)")
     if not postgres and spark_dir is None:
@@ -97,7 +99,7 @@ def compare_engines(
     try:
         columns = {mart: _reference_columns(connection, _schema_of(schema, mart), mart) for mart in MARTS}
         if postgres:
-            results += _compare_postgres(connection, columns, schema)
+            results += _compare_postgres(connection, columns, schema, postgres_schema or schema)
         if spark_dir is not None:
             results += _compare_spark(connection, columns, spark_dir, schema)
     finally:
@@ -156,7 +158,8 @@ def _compare(
 
 
 def _compare_postgres(
-    connection: duckdb.DuckDBPyConnection, columns: dict[str, list[tuple[str, str]]], schema: str
+    connection: duckdb.DuckDBPyConnection, columns: dict[str, list[tuple[str, str]]], schema: str,
+    engine_schema: str,
 ) -> list[MartComparison]:
     server = postgres.connect()
     spool = Path(tempfile.mkdtemp(prefix="segments-compare-"))
@@ -166,7 +169,7 @@ def _compare_postgres(
             for mart, mart_columns in columns.items():
                 spooled = spool / f"{mart}.csv"
                 names = ", ".join(_quote(name) for name, _ in mart_columns)
-                table = f"{_quote(_schema_of(schema, mart))}.{_quote(mart)}"
+                table = f"{_quote(_schema_of(engine_schema, mart))}.{_quote(mart)}"
                 with spooled.open("w", encoding="utf-8") as handle:
                     try:
                         cursor.copy_expert(

@@ -50,7 +50,8 @@ def latest_recorded_date(warehouse: Path | None) -> dt.date | None:
 
 
 def build_history(
-    dates: list[dt.date], warehouse: Path | None, say: Callable[[str], None] = lambda message: None
+    dates: list[dt.date], warehouse: Path | None, say: Callable[[str], None] = lambda message: None,
+    dbt_vars: dict | None = None,
 ) -> list[dt.date]:
     """Build the segments and the snapshot for each date, oldest first; return the dates built.
     On DuckDB (warehouse given) dates before the latest one recorded are refused; on other
@@ -69,6 +70,6 @@ def build_history(
         run_dbt(
             ["build", "--select", f"+{SNAPSHOT}", "--exclude", "resource_type:test",
              "resource_type:unit_test", "--quiet"],
-            {"segments_as_of_date": as_of.isoformat()},
+            {**(dbt_vars or {}), "segments_as_of_date": as_of.isoformat()},
         )
     return ordered

@@ -49,6 +49,8 @@ def test_every_command_and_option_is_described(command: str) -> None:
         (("generate", "--contacts", "10", "--out", "x", "--end-date", "2024-13-01"), "not a date"),
         (("build", "--as-of-date", "yesterday"), "not a date"),
         (("frobnicate",), "invalid choice"),
+        (("build", "--vars", "[USD]"), "not a YAML mapping such as"),
+        (("history", "--dates", "2024-01-31", "--vars", "{a: "), "not a YAML mapping: while parsing"),
     ],
 )
 def test_bad_arguments_are_rejected_by_the_parser(arguments, expected, capsys) -> None:
@@ -56,6 +58,19 @@ def test_bad_arguments_are_rejected_by_the_parser(arguments, expected, capsys) -
         run_cli(*arguments)
     assert exit_info.value.code == 2
     assert expected in capsys.readouterr().err
+
+
+def test_build_and_history_pass_their_vars_to_dbt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr("segments.runner.run_dbt", lambda command, dbt_vars=None: calls.append(dbt_vars))
+    monkeypatch.setattr("segments.history.run_dbt", lambda command, dbt_vars=None: calls.append(dbt_vars))
+    database = str(tmp_path / "none.duckdb")
+    assert run_cli("build", "--database", database, "--vars", "{segments_reporting_currency: USD, "
+                   "segments_as_of_date: '2020-01-01'}", "--as-of-date", "2024-05-31") == 0
+    assert run_cli("history", "--database", database, "--dates", "2024-01-31",
+                   "--vars", '{"segments_rfm_bins": 3}') == 0
+    assert calls == [{"segments_reporting_currency": "USD", "segments_as_of_date": "2024-05-31"},
+                     {"segments_rfm_bins": 3, "segments_as_of_date": "2024-01-31"}]
 
 
 def test_summary_without_warehouse_is_one_line_error(tmp_path: Path) -> None:

@@ -20,106 +20,22 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import run_cli
+from typed_raw import DELETED, LOADER_VARS, TABLES, untypeable, write_typed_schema
 
 from segments.runner import run_dbt
 
 END_DATE = "2026-06-30"
-# Naive timestamps are written as wall-clock times of this zone (no daylight saving time, so every
-# wall-clock time is unambiguous) and read back with var segments_source_time_zone.
-SOURCE_ZONE = "Asia/Tokyo"
 TYPED_SCHEMA = "raw_typed"
-TABLES = ("contacts", "orders", "interactions")
-# The columns a loader types, by table; every other column stays text (keys keep leading zeros).
-TYPES = {
-    "contacts": {"company_size": "integer", "email_opt_in": "boolean", "created_at": "timestamptz",
-                 "updated_at": "timestamp"},
-    "orders": {"line_number": "integer", "ordered_at": "timestamptz", "quantity": "integer",
-               "unit_price": "decimal(12, 2)", "discount_amount": "decimal(12, 2)"},
-    "interactions": {"occurred_at": "timestamp", "rating": "integer"},
-}
-TYPED_VARS = {"segments_raw_schema": TYPED_SCHEMA, "segments_raw_loaded_at_column": "_fivetran_synced",
-              "segments_raw_deleted_column": "_fivetran_deleted", "segments_source_time_zone": SOURCE_ZONE}
-# The unit tests of models/staging/_staging__unit_tests.yml whose fixtures cannot be built on this
-# typed schema: dbt types a fixture like the source, so 'two', 'yesterday' or '4.5' become NULL in
-# an INTEGER or TIMESTAMP column (and another reason is expected), and '_loaded_at' is no column.
+TYPED_VARS = {"segments_raw_schema": TYPED_SCHEMA, **LOADER_VARS}
 # Columns and tables that record the build itself (its time, its id), not a result.
 BUILD_TIME_COLUMNS = ("fitted_at",)
 BUILD_RECORDS = ("main.segments_build_log",)
 
 
-def _typed(column: str, kind: str) -> str:
-    """The typed value a loader writes for a text value (NULL when it fits no such column)."""
-    if kind == "timestamp":  # the wall-clock time in SOURCE_ZONE, without zone
-        return f"timezone('{SOURCE_ZONE}', try_cast({column} as timestamptz))"
-    return f"try_cast({column} as {kind})"
-
-
-def _untypeable(table: str) -> str:
-    """A condition on a text row: one of its values fits no typed column of TYPES."""
-    return " or ".join(f"({c} is not null and {_typed(c, kind)} is null)"
-                       for c, kind in TYPES[table].items())
-
-
 def _drop_untypeable_rows(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Delete from the text raw tables the rows a typed loader could not write; their counts."""
-    return {table: connection.execute(f"delete from raw.{table} where {_untypeable(table)}").fetchone()[0]
+    return {table: connection.execute(f"delete from raw.{table} where {untypeable(table)}").fetchone()[0]
             for table in TABLES}
-
-
-def _write_typed_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """raw_typed.<table> from the text raw.<table> (attached as text_db), as a loader types it."""
-    connection.execute(f"create schema {TYPED_SCHEMA}")
-    for table in TABLES:
-        columns = [row[0] for row in connection.execute(
-            "select column_name from information_schema.columns where table_catalog = 'text_db' "
-            f"and table_schema = 'raw' and table_name = '{table}' and column_name != '_loaded_at' "
-            "order by ordinal_position").fetchall()]
-        typed = TYPES[table]
-        values = [f"{_typed(c, typed[c])} as {c}" if c in typed else c for c in columns]
-        connection.execute(f"""
-            create table {TYPED_SCHEMA}.{table} as
-            select {', '.join(values)},
-                cast(_loaded_at as timestamptz) as _fivetran_synced,
-                false as _fivetran_deleted
-            from text_db.raw.{table}
-        """)
-
-
-def _add_soft_deleted_rows(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows the loader marks deleted; each would change a mart or a quarantine if it stayed."""
-    deleted = {
-        "contacts": [
-            # a new contact, and a second version of a valid one (a conflicting key if it stayed)
-            "update set contact_id = '99990001', email = 'deleted@example.com'",
-            "update set email = 'changed@example.com'",
-        ],
-        "orders": [
-            # one more line on a valid order, and an order of the deleted contact
-            "update set line_number = 99, quantity = 5",
-            "update set order_id = 'ORD-DELETED', contact_id = '99990001'",
-        ],
-        "interactions": [
-            "update set interaction_id = 'INT-DELETED', interaction_type = 'email_click'",
-        ],
-    }
-    # the first valid row of each table: its keys sort before the injected ones (9..., ORD-9...)
-    first_valid = {"contacts": "contact_id < '9'", "orders": "order_id < 'ORD-9'",
-                   "interactions": "interaction_id < 'INT-9'"}
-    for table, changes in deleted.items():
-        key = first_valid[table].split()[0]
-        for change in changes:
-            # a copy of that row, changed, marked deleted, synced a day later
-            connection.execute(f"""
-                create or replace temp table deleted_row as
-                select * from {TYPED_SCHEMA}.{table}
-                where {key} = (select min({key}) from {TYPED_SCHEMA}.{table} where {first_valid[table]})
-                limit 1
-            """)
-            connection.execute(f"update deleted_row set {change.removeprefix('update set ')}, "
-                               "_fivetran_deleted = true, "
-                               "_fivetran_synced = _fivetran_synced + interval 1 day")
-            connection.execute(f"insert into {TYPED_SCHEMA}.{table} select * from deleted_row")
-    return {table: len(changes) for table, changes in deleted.items()}
 
 
 def _relations(warehouse: Path) -> list[str]:
@@ -153,8 +69,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
         left_out = _drop_untypeable_rows(connection)
     with duckdb.connect(str(typed_db)) as connection:
         connection.execute(f"attach '{text_db}' as text_db")
-        _write_typed_schema(connection)
-        deleted = _add_soft_deleted_rows(connection)
+        assert write_typed_schema(connection, "text_db", TYPED_SCHEMA) == dict.fromkeys(TABLES, 0)
+    deleted = {table: len(changes) for table, changes in DELETED.items()}
     seconds = {}
     with pytest.MonkeyPatch.context() as patch:
         # every unit test runs on the typed schema too: a user's dbt build runs them all
@@ -486,3 +402,85 @@ def test_source_freshness_reads_the_configured_load_stamp(builds: dict) -> None:
     assert _freshness(builds["text"], absent) == dict.fromkeys(TABLES, "warn")
     strict = {**absent, "segments_raw_freshness_error_after_hours": 48}
     assert _freshness(builds["text"], strict) == dict.fromkeys(TABLES, "error")
+
+
+# --------------------------------------------------------------------------
+# The same typed schema on PostgreSQL (Spark: make test-spark reads typed Parquet files)
+# --------------------------------------------------------------------------
+PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp",
+            "TIMESTAMP WITH TIME ZONE": "timestamptz", "DECIMAL(12,2)": "numeric(12, 2)"}
+
+
+def _copy_typed_schema_to_postgres(typed_db: Path, folder: Path) -> dict[str, dict[str, str]]:
+    """raw_typed.* of the DuckDB typed warehouse into PostgreSQL, column types kept (CSV + COPY, as
+    a loader bulk-loads); returns the PostgreSQL type of each column."""
+    import psycopg2
+
+    written = {}
+    with duckdb.connect(str(typed_db), read_only=True) as source, psycopg2.connect("") as server, \
+            server.cursor() as cursor:
+        source.execute("set TimeZone = 'UTC'")
+        cursor.execute(f"drop schema if exists {TYPED_SCHEMA} cascade; create schema {TYPED_SCHEMA}")
+        for table in TABLES:
+            columns = source.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [TYPED_SCHEMA, table]).fetchall()
+            written[table] = {name: PG_TYPES[data_type] for name, data_type in columns}
+            cursor.execute(f"create table {TYPED_SCHEMA}.{table} ("
+                           + ", ".join(f"{name} {kind}" for name, kind in written[table].items()) + ")")
+            spooled = folder / f"pg-{table}.csv"
+            source.execute(f"copy {TYPED_SCHEMA}.{table} to '{spooled}' (header, quote '\"')")
+            with spooled.open(encoding="utf-8") as handle:
+                cursor.copy_expert(f"copy {TYPED_SCHEMA}.{table} from stdin with (format csv, header true)",
+                                   handle)
+    return written
+
+
+def _postgres_quarantine_reasons(schema: str) -> dict[str, list[tuple]]:
+    import psycopg2
+
+    with psycopg2.connect("") as server, server.cursor() as cursor:
+        reasons = {}
+        for quarantine in ("quarantine_contacts", "quarantine_order_lines", "quarantine_interactions"):
+            cursor.execute(f"select record_key, quarantine_reason, collapsed_duplicates "
+                           f"from {schema}_quarantine.{quarantine}")
+            reasons[quarantine] = sorted(cursor.fetchall(), key=repr)
+    return reasons
+
+
+def test_typed_schema_on_postgres_builds_the_text_marts(builds: dict, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The typed schema bulk-loaded into PostgreSQL with its column types: a full dbt build (every
+    unit and data test), scored with DuckDB's fitted parameters, gives the DuckDB text build's
+    marts and quarantines, row for row."""
+    import os
+
+    from segments.engines import compare_engines
+
+    if "PGHOST" not in os.environ:
+        pytest.fail("no PostgreSQL server: run under scripts/with_postgres.sh (make test does)")
+    types = _copy_typed_schema_to_postgres(builds["copies"]["typed"], tmp_path)
+    assert types["contacts"]["created_at"] == "timestamptz" and types["orders"]["quantity"] == "integer"
+    assert types["interactions"]["occurred_at"] == "timestamp" and "_loaded_at" not in types["orders"]
+    parameters = tmp_path / "parameters.json"
+    assert run_cli("parameters", "--database", str(builds["copies"]["text"]), "--out", str(parameters)) == 0
+    monkeypatch.setenv("SEGMENTS_TARGET", "postgres")
+    monkeypatch.setenv("SEGMENTS_PG_SCHEMA", "typed_build")
+    monkeypatch.setenv("SEGMENTS_PREDICTION_PARAMETERS", parameters.read_text())
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    started = time.perf_counter()
+    run_dbt(["build"], {"segments_as_of_date": END_DATE, **TYPED_VARS})
+    seconds = time.perf_counter() - started
+    results = compare_engines(builds["copies"]["text"], postgres=True, postgres_schema="typed_build")
+    differing = [str(result) for result in results if not result.identical]
+    assert differing == []
+    with duckdb.connect(str(builds["copies"]["text"]), read_only=True) as connection:
+        expected = {quarantine: sorted(connection.execute(
+            f"select record_key, quarantine_reason, collapsed_duplicates from main_quarantine.{quarantine}"
+        ).fetchall(), key=repr) for quarantine in ("quarantine_contacts", "quarantine_order_lines",
+                                         "quarantine_interactions")}
+    assert _postgres_quarantine_reasons("typed_build") == expected
+    rows = sum(result.reference_rows for result in results)
+    print(f"\nPostgreSQL typed build {seconds:.1f} s: {len(results)} marts, {rows:,} rows identical to "
+          f"the DuckDB text build; {sum(map(len, expected.values()))} quarantined rows identical")
