@@ -1,6 +1,6 @@
 """The raw input contract: the three tables `segments load` accepts, column by column.
 
-The same contract is documented in models/staging/_sources.yml and in the README; staging parses
+The same contract is documented in models/staging/_sources.yml and in docs/contract.md; staging parses
 and quarantines row by row, the loader only refuses files that are malformed as a whole.
 """
 
