@@ -621,12 +621,6 @@ def _umask() -> int:
     return current
 
 
-def _reader(fmt: str, path: Path) -> str:
-    if fmt == "csv":
-        return f"read_csv({_literal(str(path))}, header = true, all_varchar = true)"
-    return f"read_parquet({_literal(str(path))})"
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
