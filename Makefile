@@ -23,8 +23,9 @@ TEST_PARAMETERS ?= target/prediction-parameters-$(TEST_END_DATE).json
 
 SPARK_DIR ?= $(CURDIR)/target/spark-warehouse
 
-.PHONY: demo test install install-engines lint unit dbt-test test-postgres test-spark bench lock clean
+.PHONY: demo test install install-dev install-engines lint unit dbt-test test-postgres test-spark bench lock clean
 
+# What the CLI needs at run time (make demo, dbt-test).
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -32,11 +33,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $@
 
-# The other engines' adapters (extras postgres and spark) and the benchmark's peers (extra bench).
+# The test and lint tools (extra dev).
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $@
+
+# The test and lint tools, the other engines' adapters (extras postgres and spark) and the
+# benchmark's peers (extra bench).
 install-engines: $(VENV)/.installed-engines
 
 $(VENV)/.installed-engines: $(VENV)/.installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[postgres,spark,bench]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,postgres,spark,bench]"
 	touch $@
 
 demo: install
@@ -96,7 +105,7 @@ test-spark: install-engines
 	$(BIN)/segments compare-engines --database $(TEST_DB) --spark-dir $(SPARK_DIR); \
 	status=$$?; echo "test-spark: $$(( $$(date +%s) - start )) s"; exit $$status
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests/python
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests
 
@@ -113,7 +122,7 @@ bench: install-engines
 
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e ".[postgres,spark,bench]"
+	.venv-lock/bin/pip install --quiet -e ".[dev,postgres,spark,bench]"
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^dbt-segments' > constraints.body
 	{ head -3 constraints.txt; cat constraints.body; } > constraints.new && mv constraints.new constraints.txt
 	rm -rf .venv-lock constraints.body

@@ -241,32 +241,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"segments {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Each command: its own arguments, then the options it shares with others, then its handler.
+    for add_command, handler, add_shared_options in (
+        (_add_generate_command, cmd_generate, ()),
+        (_add_load_command, cmd_load, (_add_csv_options, _add_database, _add_target)),
+        (_add_build_command, cmd_build, (_add_database, _add_target, _add_vars)),
+        (_add_history_command, cmd_history, (_add_database, _add_vars, _add_target)),
+        (_add_export_command, cmd_export, (_add_database,)),
+        (_add_summary_command, cmd_summary, (_add_database,)),
+        (_add_report_command, cmd_report, (_add_database,)),
+        (_add_compare_engines_command, cmd_compare_engines, (_add_database,)),
+        (_add_parameters_command, cmd_parameters, (_add_database,)),
+        (_add_validate_command, cmd_validate, (_add_database,)),
+    ):
+        command = add_command(commands)
+        for add_options in add_shared_options:
+            add_options(command)
+        command.set_defaults(handler=handler)
+    return parser
 
-    generate = commands.add_parser(
+
+def _add_generate_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "generate",
         help="write deterministic synthetic raw data (contacts, orders, interactions)",
         description="Write DIR/contacts, DIR/orders and DIR/interactions (.csv or .parquet): "
         "about three years of history for a CRM vendor's contacts, ending at --end-date. "
         "The same arguments always give byte-identical files.",
     )
-    generate.add_argument("--contacts", type=_positive_int, required=True, help="number of contacts")
-    generate.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
-    generate.add_argument("--out", required=True, help="output directory (created if missing)")
-    generate.add_argument(
+    parser.add_argument("--contacts", type=_positive_int, required=True, help="number of contacts")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    parser.add_argument("--out", required=True, help="output directory (created if missing)")
+    parser.add_argument(
         "--end-date", type=_iso_date, help="last day of history, YYYY-MM-DD (default: today, UTC)"
     )
-    generate.add_argument(
+    parser.add_argument(
         "--format", choices=("csv", "parquet"), default="csv", help="file format (default: csv)"
     )
-    generate.add_argument(
+    parser.add_argument(
         "--inject-bad-rows",
         action="store_true",
         help="add a few invalid rows of every kind staging quarantines, and list them in "
         "DIR/_injected_bad_rows.json (load such data with --lenient)",
     )
-    generate.set_defaults(handler=cmd_generate)
+    return parser
 
-    load = commands.add_parser(
+
+def _add_load_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "load",
         help="check and load DIR/{contacts,orders,interactions}.{csv,parquet} into raw",
         description="Check the three files against the raw input contract, then replace the "
@@ -276,58 +298,55 @@ def _parser() -> argparse.ArgumentParser:
         "rows, and the warehouse is left unchanged. Every row gets the column _loaded_at, the "
         "UTC time of its load.",
     )
-    load.add_argument("directory", help="folder holding contacts, orders and interactions files")
-    load.add_argument(
+    parser.add_argument("directory", help="folder holding contacts, orders and interactions files")
+    parser.add_argument(
         "--append",
         action="store_true",
         help="add the rows of the files in DIR (any of contacts, orders, interactions) to the "
         "existing raw tables in one transaction instead of replacing all three; the next `dbt "
         "build` then re-checks only what the new rows touch (duckdb and postgres targets)",
     )
-    load.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
-    load.add_argument(
+    parser.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
+    parser.add_argument(
         "--lenient",
         action="store_true",
         help="load values that do not parse anyway (as text, with a warning) and let staging "
         "quarantine those rows; column problems still refuse the load",
     )
-    _add_csv_options(load)
-    _add_database(load)
-    _add_target(load)
-    load.set_defaults(handler=cmd_load)
+    return parser
 
-    build = commands.add_parser(
+
+def _add_build_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "build",
         help="run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
         description="Run dbt build on the project with its own profiles folder.",
     )
-    build.add_argument(
+    parser.add_argument(
         "--as-of-date", type=_iso_date, help="reference date of the segments (default: today, UTC)"
     )
-    build.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
-    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
-    _add_database(build)
-    _add_target(build)
-    _add_vars(build)
-    build.set_defaults(handler=cmd_build)
+    parser.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    return parser
 
-    history = commands.add_parser(
+
+def _add_history_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "history",
         help="rebuild the segments for past dates into the snapshot history (segment movement)",
         description="Build the segments as of each date, oldest first, and record them in the "
         "snapshot contact_segments_snapshot, so segment_transitions and segment_movement show "
         "movement from day one. Dates must come after the latest date already recorded.",
     )
-    history.add_argument("--dates", type=_iso_date, nargs="+", help="as_of dates, YYYY-MM-DD")
-    history.add_argument(
+    parser.add_argument("--dates", type=_iso_date, nargs="+", help="as_of dates, YYYY-MM-DD")
+    parser.add_argument(
         "--month-ends", type=_positive_int, help="the last days of the N months before today"
     )
-    _add_database(history)
-    _add_vars(history)
-    _add_target(history)
-    history.set_defaults(handler=cmd_history)
+    return parser
 
-    export = commands.add_parser(
+
+def _add_export_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "export",
         help="write an audience as CSV or Parquet for a marketing platform, with a manifest",
         description="Write a named audience (--audience) or the contacts whose --dimension label "
@@ -338,7 +357,7 @@ def _parser() -> argparse.ArgumentParser:
         "(remove) the audience since the previous --diff export, tracked in the warehouse table "
         "exports.audience_export_state. Nothing is written when the audience is empty.",
     )
-    selection = export.add_mutually_exclusive_group(required=True)
+    selection = parser.add_mutually_exclusive_group(required=True)
     selection.add_argument("--audience", metavar="NAME", help="a named audience (seed audiences)")
     selection.add_argument(
         "--dimension",
@@ -346,48 +365,49 @@ def _parser() -> argparse.ArgumentParser:
         help="a segment dimension (lifecycle_stage, rfm_segment, abc_tier, client_group, "
         "primary_need, primary_technology); select by --label",
     )
-    export.add_argument(
+    parser.add_argument(
         "--label", nargs="+", metavar="L", help="labels of --dimension to select (any of them)"
     )
-    export.add_argument("--out", required=True, metavar="FILE", help="output file (.csv or .parquet)")
-    export.add_argument(
+    parser.add_argument("--out", required=True, metavar="FILE", help="output file (.csv or .parquet)")
+    parser.add_argument(
         "--format", choices=("csv", "parquet"), help="file format (default: from the FILE extension)"
     )
-    export.add_argument(
+    parser.add_argument(
         "--include-unreachable",
         action="store_true",
         help="also export contacts not opted in or unsubscribed (never those without an email); "
         "recorded in the manifest",
     )
-    export.add_argument(
+    parser.add_argument(
         "--hash-emails",
         action="store_true",
         help="write email_sha256, first_name_sha256, last_name_sha256 (SHA-256 of the trimmed, "
         "lower-cased value) instead of clear email and names, for customer-match uploads",
     )
-    export.add_argument(
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="only adds and removes since the previous --diff export of the same audience "
         "(an action column); the first one adds everyone",
     )
-    export.add_argument(
+    parser.add_argument(
         "--allow-empty",
         action="store_true",
         help="write the file even when the audience has no member (default: refuse)",
     )
-    _add_database(export)
-    export.set_defaults(handler=cmd_export)
+    return parser
 
-    summary = commands.add_parser(
+
+def _add_summary_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return commands.add_parser(
         "summary",
         help="print what the last build produced: reconciliation, quarantine, orders",
         description="Print a short summary of the built warehouse.",
     )
-    _add_database(summary)
-    summary.set_defaults(handler=cmd_summary)
 
-    report = commands.add_parser(
+
+def _add_report_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "report",
         help="write a self-contained HTML report of the segments, with charts",
         description="Write one HTML file (no network needed to open it: charts are inline SVG) "
@@ -395,11 +415,12 @@ def _parser() -> argparse.ArgumentParser:
         "matrix and its top opportunities, the latest segment movement and a sortable KPI "
         "table. Everything is aggregated in the warehouse.",
     )
-    report.add_argument("--out", help="HTML file to write (default: target/segments_report.html)")
-    _add_database(report)
-    report.set_defaults(handler=cmd_report)
+    parser.add_argument("--out", help="HTML file to write (default: target/segments_report.html)")
+    return parser
 
-    compare = commands.add_parser(
+
+def _add_compare_engines_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "compare-engines",
         help="check that PostgreSQL and/or Spark built the same marts as DuckDB, row for row",
         description="Compare every mart of the DuckDB warehouse (the reference, built on the "
@@ -407,15 +428,16 @@ def _parser() -> argparse.ArgumentParser:
         "and/or in the spark target's folder: rows only on one side are counted and sampled, "
         "duplicates included. Exits 1 when any mart differs.",
     )
-    compare.add_argument("--postgres", action="store_true", help="compare the postgres target")
-    compare.add_argument(
+    parser.add_argument("--postgres", action="store_true", help="compare the postgres target")
+    parser.add_argument(
         "--spark-dir", metavar="DIR",
         help="compare the spark target whose folder is DIR (its $SEGMENTS_SPARK_DIR)",
     )
-    _add_database(compare)
-    compare.set_defaults(handler=cmd_compare_engines)
+    return parser
 
-    parameters = commands.add_parser(
+
+def _add_parameters_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "parameters",
         help="print the BG/NBD and Gamma-Gamma parameters of a DuckDB build as JSON",
         description="Print the prediction parameters (mart prediction_parameters) of a DuckDB build "
@@ -423,11 +445,12 @@ def _parser() -> argparse.ArgumentParser:
         "same parameters: SEGMENTS_PREDICTION_PARAMETERS=\"$(segments parameters)\" segments build "
         "--target postgres.",
     )
-    parameters.add_argument("--out", help="write the JSON to this file instead of standard output")
-    _add_database(parameters)
-    parameters.set_defaults(handler=cmd_parameters)
+    parser.add_argument("--out", help="write the JSON to this file instead of standard output")
+    return parser
 
-    validate = commands.add_parser(
+
+def _add_validate_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
         "validate",
         help="check the built marts with Great Expectations and write HTML Data Docs",
         description="Validate the marts with Great Expectations suites built from the seeds and "
@@ -435,9 +458,7 @@ def _parser() -> argparse.ArgumentParser:
         "the label seeds, and the revenue reconciliation of fct_orders with contact_rfm. Writes "
         "Data Docs to OUT/data_docs/local_site/index.html; exits 1 if any expectation fails.",
     )
-    validate.add_argument("--out", help="folder for the Data Docs (default: target/gx in the project)")
-    _add_database(validate)
-    validate.set_defaults(handler=cmd_validate)
+    parser.add_argument("--out", help="folder for the Data Docs (default: target/gx in the project)")
     return parser
 
 

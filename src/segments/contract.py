@@ -22,10 +22,6 @@ class RawTable:
     booleans: tuple[str, ...] = ()
     key: tuple[str, ...] = field(default=())
 
-    @property
-    def optional(self) -> tuple[str, ...]:
-        return tuple(column for column in self.columns if column not in self.required)
-
 
 CONTACTS = RawTable(
     name="contacts",

@@ -50,6 +50,7 @@ the same folder removes it. Every problem a user can cause is a SegmentsError.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -142,10 +143,83 @@ def export_audience(
         try:
             return _export(
                 connection, out, fmt, audience, dimension, sorted(set(labels or [])),
-                include_unreachable, hash_emails, diff, allow_empty,
+                _Options(include_unreachable, hash_emails, diff, allow_empty),
             )
         except duckdb.Error as error:
             raise SegmentsError(f"{warehouse}: export failed: {_first_line(error)}") from None
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How the audience is exported (the options of export_audience)."""
+
+    include_unreachable: bool
+    hash_emails: bool
+    diff: bool
+    allow_empty: bool
+
+    @property
+    def reachability(self) -> str:
+        return "include_unreachable" if self.include_unreachable else "reachable_only"
+
+    def manifest(self) -> dict:
+        return {
+            "reachable_only": not self.include_unreachable,
+            "include_unreachable_override": self.include_unreachable,
+            "hashed": self.hash_emails,
+            "hash": "sha256 hex of lower(trim(value))" if self.hash_emails else None,
+            "diff": self.diff,
+        }
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """Who is selected: the manifest's description of it, the query of the members' contact_id, the
+    selection's part of the audience key and the name an error message gives it."""
+
+    manifest: dict
+    members_sql: str
+    parameters: list
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns of the file, clear or hashed, each with the SQL that computes it from a
+    contact_segments row: the identifier (what the destination keys on), the names and the tags."""
+
+    identifier: str
+    identifier_sql: str
+    names: tuple[str, ...]
+    names_sql: str
+    tags_sql: str
+
+    @property
+    def data(self) -> tuple[str, ...]:
+        """The columns after the identifier."""
+        return (*self.names, "tags")
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """The selected contacts, those skipped and why, and the exported ones."""
+
+    selected: int
+    without_email: int
+    suppressed: int
+    unreachable: int
+    current: int
+    as_of_date: dt.date
+
+    def manifest(self, include_unreachable: bool) -> dict:
+        return {
+            "selected_contacts": self.selected,
+            "skipped_without_email": self.without_email,
+            "skipped_suppressed": self.suppressed,
+            "skipped_unreachable": 0 if include_unreachable else self.unreachable,
+            "exported_contacts": self.current,
+        }
 
 
 def _export(
@@ -155,57 +229,114 @@ def _export(
     audience: str | None,
     dimension: str | None,
     labels: list[str],
-    include_unreachable: bool,
-    hash_emails: bool,
-    diff: bool,
-    allow_empty: bool,
+    options: _Options,
 ) -> ExportResult:
     check_build(connection, ("contact_segments", "audience_members"), CONSENT_TABLES)
     relations = {name: _relation(connection, name, schema) for name, schema in RELATIONS.items()}
-    segments = relations["contact_segments"]
     dimensions = _dimensions(connection, relations)
     if audience is not None:
-        description, reachable_only = _check_audience(connection, relations, audience)
-        selection = {
-            "type": "named",
-            "name": audience,
-            "description": description,
-            # audience_members already keeps only reachable members of such an audience, so
-            # include_unreachable cannot add any to it
-            "reachable_only_by_definition": reachable_only,
-        }
-        members = (
-            f"select contact_id from {relations['audience_members']} where audience_name = ?"
-        )
-        member_parameters: list = [audience]
-        selection_key = f"audience={audience}"
+        selection = _named_selection(connection, relations, audience)
     else:
-        _check_labels(connection, relations, dimensions, dimension, labels)
-        selection = {"type": "dimension", "dimension": dimension, "labels": labels}
-        members = f"select contact_id from {segments} where list_contains(?, {_quote(dimension)})"
-        member_parameters = [labels]
-        selection_key = f"{dimension}={','.join(labels)}"
+        selection = _dimension_selection(connection, relations, dimensions, dimension, labels)
+    columns = _columns(dimensions, options.hash_emails)
+    audience_key = f"{selection.key}|{columns.identifier}|{options.reachability}"
+    _materialise_members(connection, relations, selection, columns, options.include_unreachable)
+    counts = _count_members(connection, relations["contact_segments"])
+    if counts.current == 0 and not options.allow_empty:
+        raise SegmentsError(
+            f"audience {selection.name} as of {counts.as_of_date} is empty: "
+            + _empty_reason(counts, options.include_unreachable)
+            + "; nothing written (--allow-empty writes it anyway)"
+        )
+    if options.diff:
+        header, query, diff_info = _diff_rows(connection, audience_key, counts.as_of_date, columns)
+    else:
+        (header, query), diff_info = _full_rows(columns), None
+    manifest = {
+        "file": out.name,
+        "format": fmt,
+        "audience": selection.manifest,
+        "audience_key": audience_key,
+        "as_of_date": str(counts.as_of_date),
+        "row_count": None,
+        "sha256": None,
+        "columns": list(header),
+        "options": options.manifest(),
+        "counts": counts.manifest(options.include_unreachable),
+        "diff": diff_info,
+    }
+    written_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    manifest = _write_files(connection, out, fmt, query, manifest, written_at)
+    if options.diff:
+        _record_state(connection, out, audience_key, written_at)
+    return ExportResult(out, manifest_path_for(out), manifest)
 
-    identifier = "email_sha256" if hash_emails else "email"
-    reachability = "include_unreachable" if include_unreachable else "reachable_only"
-    audience_key = f"{selection_key}|{identifier}|{reachability}"
+
+def _named_selection(
+    connection: duckdb.DuckDBPyConnection, relations: dict[str, str], audience: str
+) -> _Selection:
+    """The members of a named audience (audience_members)."""
+    description, reachable_only = _check_audience(connection, relations, audience)
+    manifest = {
+        "type": "named",
+        "name": audience,
+        "description": description,
+        # audience_members already keeps only reachable members of such an audience, so
+        # include_unreachable cannot add any to it
+        "reachable_only_by_definition": reachable_only,
+    }
+    members = f"select contact_id from {relations['audience_members']} where audience_name = ?"
+    return _Selection(manifest, members, [audience], f"audience={audience}", audience)
+
+
+def _dimension_selection(
+    connection: duckdb.DuckDBPyConnection,
+    relations: dict[str, str],
+    dimensions: list[str],
+    dimension: str,
+    labels: list[str],
+) -> _Selection:
+    """The contacts whose label on `dimension` is one of `labels`."""
+    _check_labels(connection, relations, dimensions, dimension, labels)
+    manifest = {"type": "dimension", "dimension": dimension, "labels": labels}
+    members = (
+        f"select contact_id from {relations['contact_segments']} "
+        f"where list_contains(?, {_quote(dimension)})"
+    )
+    return _Selection(
+        manifest, members, [labels], f"{dimension}={','.join(labels)}",
+        f"{dimension} in ({', '.join(labels)})",
+    )
+
+
+def _columns(dimensions: list[str], hash_emails: bool) -> _Columns:
+    """Clear email and names, or their SHA-256 (of the trimmed, lower-cased value); the tags as
+    `dimension:label` joined by `;`, in the order of `dimensions`."""
     tags = "concat_ws(';', " + ", ".join(
         f"{_literal(name + ':')} || {_quote(name)}" for name in dimensions
     ) + ")"
     if hash_emails:
-        identifier_sql = "sha256(lower(trim(email)))"
-        names = ("first_name_sha256", "last_name_sha256")
-        names_sql = (
+        return _Columns(
+            "email_sha256",
+            "sha256(lower(trim(email)))",
+            ("first_name_sha256", "last_name_sha256"),
             "sha256(lower(trim(first_name))) as first_name_sha256, "
-            "sha256(lower(trim(last_name))) as last_name_sha256"
+            "sha256(lower(trim(last_name))) as last_name_sha256",
+            tags,
         )
-    else:
-        identifier_sql = "email"
-        names = ("first_name", "last_name")
-        names_sql = "first_name, last_name"
-    data_columns = (*names, "tags")
+    return _Columns("email", "email", ("first_name", "last_name"), "first_name, last_name", tags)
 
-    # What is exported is materialised once: the file and the state both come from this table.
+
+def _materialise_members(
+    connection: duckdb.DuckDBPyConnection,
+    relations: dict[str, str],
+    selection: _Selection,
+    columns: _Columns,
+    include_unreachable: bool,
+) -> None:
+    """_export_selected: every selected contact, marked when its address is suppressed;
+    _export_current: the rows to export (an email, not suppressed, reachable unless overridden).
+    The file and the state both come from these tables, so both see the same members."""
     # A suppressed address (email_suppressions, compared trimmed and lower-cased) is never sent.
     connection.execute(
         f"""
@@ -214,15 +345,16 @@ def _export(
             select 1 from {relations['email_suppressions']} as suppressions
             where suppressions.email = lower(trim(segments.email))
         ) as is_suppressed
-        from {segments} as segments
-        where contact_id in ({members})
+        from {relations['contact_segments']} as segments
+        where contact_id in ({selection.members_sql})
         """,
-        member_parameters,
+        selection.parameters,
     )
     connection.execute(
         f"""
         create or replace temp table _export_current as
-        select contact_id, {identifier_sql} as identifier, {names_sql}, {tags} as tags, as_of_date
+        select contact_id, {columns.identifier_sql} as identifier, {columns.names_sql},
+            {columns.tags_sql} as tags, as_of_date
         from _export_selected
         where nullif(trim(email), '') is not null
           and not is_suppressed
@@ -230,7 +362,11 @@ def _export(
         """,
         [include_unreachable],
     )
-    selected, without_email, suppressed, unreachable, current, as_of_date = connection.execute(
+
+
+def _count_members(connection: duckdb.DuckDBPyConnection, segments: str) -> _Counts:
+    """The counts of _export_selected and _export_current; without a member, the build's date."""
+    counts = _Counts(*connection.execute(
         """
         with emailed as (
             select * from _export_selected where nullif(trim(email), '') is not null
@@ -244,100 +380,77 @@ def _export(
             (select max(as_of_date) from _export_selected)
         from emailed
         """
-    ).fetchone()
-    if as_of_date is None:
+    ).fetchone())
+    if counts.as_of_date is None:
         as_of_date = connection.execute(f"select max(as_of_date) from {segments}").fetchone()[0]
-    name = audience if audience is not None else f"{dimension} in ({', '.join(labels)})"
-    if current == 0 and not allow_empty:
+        counts = dataclasses.replace(counts, as_of_date=as_of_date)
+    return counts
+
+
+def _full_rows(columns: _Columns) -> tuple[tuple[str, ...], str]:
+    """Every member: the file's header and the query of its rows."""
+    query = (
+        f"select identifier as {columns.identifier}, {', '.join(columns.data)} "
+        "from _export_current order by identifier, contact_id"
+    )
+    return (columns.identifier, *columns.data), query
+
+
+def _diff_rows(
+    connection: duckdb.DuckDBPyConnection, audience_key: str, as_of_date: dt.date, columns: _Columns
+) -> tuple[tuple[str, ...], str, dict]:
+    """The adds and removes since the key's previous diff export: the file's header, the query of
+    its rows and the manifest's diff entry. Refused for a date before the previous export's."""
+    previous = _previous_state(connection, audience_key)
+    if previous is not None and previous[0] is not None and as_of_date < previous[0]:
         raise SegmentsError(
-            f"audience {name} as of {as_of_date} is empty: "
-            + _empty_reason(selected, without_email, suppressed, unreachable, include_unreachable)
-            + "; nothing written (--allow-empty writes it anyway)"
+            f"{audience_key} was last exported in diff mode as of {previous[0]}; this build is "
+            f"as of {as_of_date}: a diff cannot go back in time (build for {previous[0]} or "
+            "later, or export without --diff)"
         )
-
-    columns: tuple[str, ...] = (identifier, *data_columns)
-    diff_info = None
-    if diff:
-        previous = _previous_state(connection, audience_key)
-        if previous is not None and previous[0] is not None and as_of_date < previous[0]:
-            raise SegmentsError(
-                f"{audience_key} was last exported in diff mode as of {previous[0]}; this build is "
-                f"as of {as_of_date}: a diff cannot go back in time (build for {previous[0]} or "
-                "later, or export without --diff)"
-            )
-        adds, removes = _materialise_diff(connection, data_columns)
-        columns = ("action", *columns)
-        query = (
-            f"select action, identifier as {identifier}, {', '.join(data_columns)} "
-            "from _export_rows order by action, identifier, contact_id"
-        )
-        diff_info = {
-            "baseline": "none: first diff export, every member is an add" if previous is None
-            else "the previous diff export of this audience_key",
-            "previous_as_of_date": None if previous is None else str(previous[0]),
-            "previous_exported_at": None if previous is None else _iso(previous[1]),
-            "adds": adds,
-            "removes": removes,
-        }
-    else:
-        query = (
-            f"select identifier as {identifier}, {', '.join(data_columns)} "
-            "from _export_current order by identifier, contact_id"
-        )
-
-    manifest_base = {
-        "file": out.name,
-        "format": fmt,
-        "audience": selection,
-        "audience_key": audience_key,
-        "as_of_date": str(as_of_date),
-        "row_count": None,
-        "sha256": None,
-        "columns": list(columns),
-        "options": {
-            "reachable_only": not include_unreachable,
-            "include_unreachable_override": include_unreachable,
-            "hashed": hash_emails,
-            "hash": "sha256 hex of lower(trim(value))" if hash_emails else None,
-            "diff": diff,
-        },
-        "counts": {
-            "selected_contacts": selected,
-            "skipped_without_email": without_email,
-            "skipped_suppressed": suppressed,
-            "skipped_unreachable": 0 if include_unreachable else unreachable,
-            "exported_contacts": current,
-        },
-        "diff": diff_info,
+    adds, removes = _materialise_diff(connection, columns.data)
+    query = (
+        f"select action, identifier as {columns.identifier}, {', '.join(columns.data)} "
+        "from _export_rows order by action, identifier, contact_id"
+    )
+    info = {
+        "baseline": "none: first diff export, every member is an add" if previous is None
+        else "the previous diff export of this audience_key",
+        "previous_as_of_date": None if previous is None else str(previous[0]),
+        "previous_exported_at": None if previous is None else _iso(previous[1]),
+        "adds": adds,
+        "removes": removes,
     }
-    written_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    manifest = _write_files(connection, out, fmt, query, manifest_base, written_at)
-    manifest_path = manifest_path_for(out)
-    if diff:
-        try:
-            _replace_state(connection, audience_key, written_at)
-        except duckdb.Error as error:
-            out.unlink(missing_ok=True)
-            manifest_path.unlink(missing_ok=True)
-            raise SegmentsError(
-                f"{STATE_TABLE}: cannot record the export (file removed): {_first_line(error)}"
-            ) from None
-    return ExportResult(out, manifest_path, manifest)
+    return ("action", columns.identifier, *columns.data), query, info
 
 
-def _empty_reason(
-    selected: int, without_email: int, suppressed: int, unreachable: int, overridden: bool
-) -> str:
-    if not selected:
+def _record_state(
+    connection: duckdb.DuckDBPyConnection, out: Path, audience_key: str, written_at: dt.datetime
+) -> None:
+    """Keep what the diff file sent as the key's state; when that fails the file and its manifest
+    are removed, since the next diff would be computed against a state that never saw them."""
+    try:
+        _replace_state(connection, audience_key, written_at)
+    except duckdb.Error as error:
+        out.unlink(missing_ok=True)
+        manifest_path_for(out).unlink(missing_ok=True)
+        raise SegmentsError(
+            f"{STATE_TABLE}: cannot record the export (file removed): {_first_line(error)}"
+        ) from None
+
+
+def _empty_reason(counts: _Counts, overridden: bool) -> str:
+    if not counts.selected:
         return "no contact is a member"
     if overridden:
         return (
-            f"none of its {selected:,} contacts has an email that is not suppressed "
-            f"({without_email:,} without email, {suppressed:,} suppressed)"
+            f"none of its {counts.selected:,} contacts has an email that is not suppressed "
+            f"({counts.without_email:,} without email, {counts.suppressed:,} suppressed)"
         )
     return (
-        f"none of its {selected:,} contacts is reachable by email ({without_email:,} without "
-        f"email, {suppressed:,} suppressed, {unreachable:,} not opted in or unsubscribed)"
+        f"none of its {counts.selected:,} contacts is reachable by email ({counts.without_email:,} "
+        f"without email, {counts.suppressed:,} suppressed, {counts.unreachable:,} not opted in or "
+        "unsubscribed)"
     )
 
 
@@ -528,8 +641,6 @@ def _replace_state(
         raise
 
 
-
-
 def _dimensions(connection: duckdb.DuckDBPyConnection, relations: dict[str, str]) -> list[str]:
     """The segment dimensions: label columns of contact_segments that segment_labels lists, in the
     column order of contact_segments (the fixed order of the tags)."""
@@ -621,12 +732,6 @@ def _umask() -> int:
     return current
 
 
-def _reader(fmt: str, path: Path) -> str:
-    if fmt == "csv":
-        return f"read_csv({_literal(str(path))}, header = true, all_varchar = true)"
-    return f"read_parquet({_literal(str(path))})"
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -639,8 +744,3 @@ def _iso(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-
-
-

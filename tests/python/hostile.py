@@ -10,7 +10,7 @@ Each case declares what must happen:
 - "quarantined": the row is loaded (with --lenient, into one shared warehouse) and, after one build,
   is in the quarantine table with one of `reasons` (staged, or another reason, is silently wrong);
 - "built": the command exits 0 without a traceback.
-`owner` names the helper whose change the case waits on when it does not pass yet.
+`owner` names the part of `segments` (loader, typed parsing in staging, predict) a failing case points at.
 
 test_hostile.py runs the cases and prints the closing figures.
 """

@@ -252,7 +252,7 @@ def test_after_a_failed_build_summary_report_and_export_refuse(
         dates = {str(connection.execute(f"select max(as_of_date) from main.{table}").fetchone()[0])
                  for table in ("contact_lifecycle", "contact_abc", "contact_rfm",
                                "contact_segments", "segment_kpis")}
-    assert dates == {PAST_DATE, END_DATE}  # the situation: two dates in the marts
+    assert dates == {PAST_DATE, END_DATE}  # a build that failed halfway: two dates in the marts
     capsys.readouterr()
     message = rf"the last build \(as of {END_DATE}, started .*\) failed"
     with pytest.raises(SegmentsError, match=message):

@@ -35,8 +35,8 @@ QUARANTINE = {
     "interactions": "quarantine_interactions",
 }
 STAGED = {"contacts": "stg_contacts", "orders": "stg_order_lines", "interactions": "stg_interactions"}
-# HOSTILE_BATCHES=owner: one shared build per owner, so that a crash that waits on one helper's
-# fix does not hide the outcome of the other cases (slower: a build each).
+# HOSTILE_BATCHES=owner: one shared build per owner, so that a crash in one owner's cases does
+# not hide the outcome of the other cases (slower: a build each).
 BY_OWNER = os.environ.get("HOSTILE_BATCHES") == "owner"
 # staging (the checked, staged and quarantine models), its seeds, and the seed its tests read
 QUARANTINE_SELECTION = ("+path:models/staging", "quarantine_reasons")

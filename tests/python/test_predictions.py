@@ -135,11 +135,10 @@ def test_malformed_parameters_are_one_clear_error(clean_build: Path, tmp_path: P
     assert "lacks parameter 'alpha'" in capsys.readouterr().err
 
 
-# Month-ends at which the build of issue 20's data set (2000 contacts, seed 7, to 2026-12-02) failed:
-# the BG/NBD fit ran along a flat ridge to a = 30,000 - 92,000 and b near 1e6, and the series terms
-# of int_bgnbd_series overflowed a decimal cast.
-# The issue's reproduction (2000 contacts, seed 7, end 2026-12-02), one of the 26 month-ends that
-# failed before; the closing note of issue 20 lists the others (each build costs about two minutes).
+# A month-end of this data set (2000 contacts, seed 7, to 2026-12-02) whose BG/NBD likelihood is flat
+# along a ridge towards a = 30,000 - 92,000 and b near 1e6: a fit that follows the ridge makes the
+# series terms of int_bgnbd_series overflow a decimal cast. One date (each build costs about two
+# minutes) stands for the others of that kind.
 RUNAWAY_FIT_DATES = ("2025-11-30",)
 
 

@@ -167,7 +167,7 @@ def test_soft_deleted_rows_leave_staging_and_reconcile(builds: dict) -> None:
 
 
 # --------------------------------------------------------------------------
-# Single values: the hostile numbers and timestamps of issue 20 (text), every typed kind
+# Single values: numbers and timestamps that overflow or no cast reads (as text), every typed kind
 # --------------------------------------------------------------------------
 STAGING = ["--select", "+stg_contacts", "+stg_order_lines", "+stg_interactions", "+quarantine_contacts",
            "+quarantine_order_lines", "+quarantine_interactions", "quarantine_reasons",
@@ -314,7 +314,7 @@ def _reasons(warehouse: DuckDBWarehouse, quarantine: str) -> dict[str, str]:
 
 
 def _check_hostile_values(warehouse: DuckDBWarehouse) -> int:
-    """Issue 20, items 5 and 7: each value quarantined with its reason, none crashes the build."""
+    """Each hostile value is quarantined with its reason, and none crashes the build."""
     contacts = [GOOD_CONTACT] + [{**GOOD_CONTACT, "contact_id": key, **values}
                                  for key, (values, _) in HOSTILE_CONTACTS.items()]
     lines = [{**GOOD_LINE, "order_id": key, **values} for key, (values, _) in HOSTILE_LINES.items()]
