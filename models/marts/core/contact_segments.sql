@@ -1,9 +1,9 @@
 {#- The public interface: one row per contact, every segment label side by side. Its columns and
-    types are a contract (see _marts__models.yml); a breaking change goes to a new version. -#}
-{%- set segment_columns = [
-    'lifecycle_stage', 'rfm_segment', 'rfm_cell', 'abc_tier', 'client_group', 'primary_need',
-    'primary_technology', 'churn_risk', 'loyalty_segment',
-] -%}
+    types are a contract (see _core__models.yml); a breaking change goes to a new version. -#}
+{#- The columns segment_hash covers: the dimensions and rfm_cell, in the order the hash has
+    always used (rfm_cell after rfm_segment), so an upgrade does not change every contact's hash. -#}
+{%- set dimensions = segments.segment_dimensions() -%}
+{%- set segment_columns = dimensions[:2] + ['rfm_cell'] + dimensions[2:] -%}
 
 with
 

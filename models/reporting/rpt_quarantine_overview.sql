@@ -1,5 +1,4 @@
--- What was quarantined, per source and reason, with the reason's meaning and a sample key.
--- Compile with `dbt compile --select quarantine_overview` and run the SQL in target/compiled/.
+{#- What was quarantined, per source and reason, with the reason's meaning and a sample key. -#}
 with
 
 quarantine_contacts as (
@@ -55,4 +54,3 @@ overview as (
 )
 
 select * from overview
-order by source_table asc, quarantined_rows desc
