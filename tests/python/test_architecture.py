@@ -137,3 +137,15 @@ def test_every_column_entry_has_only_the_keys_dbt_reads() -> None:
                         if extra:
                             odd.append(f"{path.name}: {holder['name']}.{column['name']}: {extra}")
     assert odd == []
+
+
+def test_the_architecture_diagram_is_current(manifest: dict) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("architecture_diagram", ROOT / "scripts" / "architecture_diagram.py")
+    drawing = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(drawing)
+    document = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert "marts_core --> marts_activation" in drawing.diagram(manifest)
+    assert drawing.with_diagram(document, manifest) == document, (
+        "docs/architecture.md is stale: run `python scripts/architecture_diagram.py target/manifest.json`")

@@ -1,5 +1,5 @@
 {#- The public interface: one row per contact, every segment label side by side. Its columns and
-    types are a contract (see _core__models.yml); a breaking change goes to a new version. -#}
+    types are a contract (see _contact_segments__models.yml); a breaking change goes to a new version. -#}
 {#- The columns segment_hash covers: the dimensions and rfm_cell, in the order the hash has
     always used (rfm_cell after rfm_segment), so an upgrade does not change every contact's hash. -#}
 {%- set dimensions = segments.segment_dimensions() -%}
