@@ -1,11 +1,7 @@
-{% macro as_of_date() -%}
-    {{ return(adapter.dispatch('as_of_date', 'segments')()) }}
-{%- endmacro %}
-
 {#- The reference date of every segment, as a SQL date literal. The var `segments_as_of_date` (YYYY-MM-DD)
     pins it; unset, it is the UTC date the dbt invocation started, the same for every model of a run.
     Models never call current_date, so any past date can be rebuilt exactly. -#}
-{% macro default__as_of_date() -%}
+{% macro as_of_date() -%}
     {%- set configured = var('segments_as_of_date', none) -%}
     {%- if configured is none or configured | string | trim == '' -%}
         {%- set iso_date = run_started_at.strftime('%Y-%m-%d') -%}

@@ -1,11 +1,7 @@
-{% macro band_label(value, cutoffs, labels) -%}
-    {{ return(adapter.dispatch('band_label', 'segments')(value, cutoffs, labels)) }}
-{%- endmacro %}
-
 {#- The label of the band a value falls in: labels[0] below cutoffs[0], labels[1] below
     cutoffs[1], ..., the last label from the last cut-off up. Cut-offs must increase and there must
     be one label more than cut-offs (a compile error says so otherwise). -#}
-{% macro default__band_label(value, cutoffs, labels) -%}
+{% macro band_label(value, cutoffs, labels) -%}
     {%- if labels | length != cutoffs | length + 1 -%}
         {{ exceptions.raise_compiler_error("band_label: need one label more than cut-offs, got "
             ~ labels | length ~ " labels for " ~ cutoffs | length ~ " cut-offs") }}

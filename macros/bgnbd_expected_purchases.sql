@@ -1,7 +1,3 @@
-{% macro bgnbd_expected_purchases(x, t_x, big_t, horizon, series, r, alpha, a, b) -%}
-    {{ return(adapter.dispatch('bgnbd_expected_purchases', 'segments')(x, t_x, big_t, horizon, series, r, alpha, a, b)) }}
-{%- endmacro %}
-
 {#- BG/NBD expected purchases in the next `horizon` days (Fader, Hardie & Lee 2005, eq. 10):
     (a + b + x - 1) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x)
     2F1(r + x, b + x; a + b + x - 1; z)] / (1 + odds), with z = t / (alpha + T + t).
@@ -12,7 +8,7 @@
     In the homogeneous-dropout limit (bgnbd_is_homogeneous_dropout: a + b >= 1e6, p = a / (a + b))
     the formula becomes (1 / p) [1 - ((alpha + T) / (alpha + T + p t))^(r + x)] / (1 + odds),
     which needs no series. -#}
-{% macro default__bgnbd_expected_purchases(x, t_x, big_t, horizon, series, r, alpha, a, b) -%}
+{% macro bgnbd_expected_purchases(x, t_x, big_t, horizon, series, r, alpha, a, b) -%}
     case
         when {{ segments.bgnbd_is_homogeneous_dropout(a, b) }}
             then ({{ a }} + {{ b }}) / {{ a }}

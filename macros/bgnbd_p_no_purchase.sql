@@ -1,7 +1,3 @@
-{% macro bgnbd_p_no_purchase(x, t_x, big_t, horizon, r, alpha, a, b) -%}
-    {{ return(adapter.dispatch('bgnbd_p_no_purchase', 'segments')(x, t_x, big_t, horizon, r, alpha, a, b)) }}
-{%- endmacro %}
-
 {#- BG/NBD probability of no purchase in the next `horizon` days: (1 - P(alive)) + P(alive)
     ((alpha + T) / (alpha + T + t))^(r + x). A BG/NBD customer drops out only right after a
     purchase, so one alive at T stays alive until the next purchase, which follows the posterior
@@ -10,7 +6,7 @@
     The power is taken as exp of its logarithm, floored at e^-300, so that its product with
     P(alive) (at least e^-300, macro bgnbd_dropout_odds) cannot underflow: PostgreSQL raises an
     error where a product rounds to 0. -#}
-{% macro default__bgnbd_p_no_purchase(x, t_x, big_t, horizon, r, alpha, a, b) -%}
+{% macro bgnbd_p_no_purchase(x, t_x, big_t, horizon, r, alpha, a, b) -%}
     {%- set p_alive = segments.bgnbd_p_alive(x, t_x, big_t, r, alpha, a, b) -%}
     (1.0 - {{ p_alive }})
     + {{ p_alive }} * exp(greatest(-300.0,

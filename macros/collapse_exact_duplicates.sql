@@ -1,11 +1,7 @@
-{% macro collapse_exact_duplicates(relation, columns, latest_columns=[]) -%}
-    {{ return(adapter.dispatch('collapse_exact_duplicates', 'segments')(relation, columns, latest_columns)) }}
-{%- endmacro %}
-
 {#- A select that collapses rows identical in every given column into one, counting the extra copies
     in `collapsed_duplicates`, so raw rows = distinct rows + collapsed duplicates. Each of
     latest_columns (not compared: a load stamp, say) keeps its greatest value among the copies. -#}
-{% macro default__collapse_exact_duplicates(relation, columns, latest_columns=[]) -%}
+{% macro collapse_exact_duplicates(relation, columns, latest_columns=[]) -%}
     select
         {%- for column in columns %}
         {{ column }},

@@ -1,12 +1,8 @@
-{% macro cumulative_share_tier(measure, cutoffs=none, labels=none, partition_by=none) -%}
-    {{ return(adapter.dispatch('cumulative_share_tier', 'segments')(measure, cutoffs, labels, partition_by)) }}
-{%- endmacro %}
-
 {#- A Pareto tier label. For each row, higher_share = the measure of rows with a strictly greater
     measure / the total measure; the first label whose cut-off is above higher_share wins, the last
     label takes the rest. So the row that crosses a cut-off belongs to the higher tier, and equal
     measures always share a tier. Defaults: vars segments_abc_cutoffs and segments_abc_labels. -#}
-{% macro default__cumulative_share_tier(measure, cutoffs, labels, partition_by) -%}
+{% macro cumulative_share_tier(measure, cutoffs=none, labels=none, partition_by=none) -%}
     {%- set cuts = cutoffs if cutoffs is not none else var('segments_abc_cutoffs') -%}
     {%- set names = labels if labels is not none else var('segments_abc_labels') -%}
     {%- if names | length != cuts | length + 1 -%}

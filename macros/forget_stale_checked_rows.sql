@@ -1,7 +1,3 @@
-{% macro forget_stale_checked_rows(key_column, table_name) -%}
-    {{ return(adapter.dispatch('forget_stale_checked_rows', 'segments')(key_column, table_name)) }}
-{%- endmacro %}
-
 {#- Pre-hook of an incremental checked staging model: before the run, forget the rows that
     delete+insert by key cannot replace: rows without a key (all of them are checked again on every
     run), rows of loads no longer in raw (a replacing `segments load`: then every row is checked
@@ -9,7 +5,7 @@
     table has no load stamp (var segments_raw_loaded_at_column): the model is then rebuilt in full. Nothing
     on a full build. A table built before these columns existed stops the run with a message to
     rebuild it with --full-refresh. -#}
-{% macro default__forget_stale_checked_rows(key_column, table_name) -%}
+{% macro forget_stale_checked_rows(key_column, table_name) -%}
     {%- if is_incremental() -%}
         {%- set present = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
         {%- for needed in ['loaded_at', 'rules_fingerprint'] if needed not in present -%}

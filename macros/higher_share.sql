@@ -1,10 +1,6 @@
-{% macro higher_share(measure, partition_by=none) -%}
-    {{ return(adapter.dispatch('higher_share', 'segments')(measure, partition_by)) }}
-{%- endmacro %}
-
 {#- The share of the total measure held by rows with a strictly greater measure (0 for the top tie
     group). The window's default range frame includes ties, so the tie group's own sum is removed. -#}
-{% macro default__higher_share(measure, partition_by) -%}
+{% macro higher_share(measure, partition_by=none) -%}
     {%- set window_partition = 'partition by ' ~ partition_by if partition_by else '' -%}
     {%- set tie_partition = 'partition by ' ~ (partition_by ~ ', ' if partition_by else '') ~ measure -%}
     coalesce(

@@ -1,10 +1,6 @@
-{% macro integer_series(upper_bound) -%}
-    {{ return(adapter.dispatch('integer_series', 'segments')(upper_bound)) }}
-{%- endmacro %}
-
 {#- A query of one column, series_index = 0, 1, ..., upper_bound - 1: cross joins of a ten-row
     digit table, so it runs on every engine (no generate_series, no recursive CTE). -#}
-{% macro default__integer_series(upper_bound) -%}
+{% macro integer_series(upper_bound) -%}
     {%- set bound = upper_bound | int -%}
     {%- if bound < 1 -%}
         {{ exceptions.raise_compiler_error("integer_series: upper_bound must be at least 1, got " ~ upper_bound) }}

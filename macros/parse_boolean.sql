@@ -1,10 +1,6 @@
-{% macro parse_boolean(column) -%}
-    {{ return(adapter.dispatch('parse_boolean', 'segments')(column)) }}
-{%- endmacro %}
-
 {#- Text -> boolean for the spellings exports use (true/false, t/f, yes/no, y/n, 1/0, any case);
     NULL for anything else, including NULL. -#}
-{% macro default__parse_boolean(column) -%}
+{% macro parse_boolean(column) -%}
     case
         when lower(trim({{ column }})) in ('true', 't', 'yes', 'y', '1') then true
         when lower(trim({{ column }})) in ('false', 'f', 'no', 'n', '0') then false

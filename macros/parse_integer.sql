@@ -1,11 +1,7 @@
-{% macro parse_integer(column) -%}
-    {{ return(adapter.dispatch('parse_integer', 'segments')(column)) }}
-{%- endmacro %}
-
 {#- Text -> bigint; NULL when the text is not a whole number within the bigint range. '2.5' is
     NULL, not silently rounded to 3 as a plain cast to an integer type would do on some engines;
     '3.0' is 3; '9223372036854775808' is NULL, not an overflow error. -#}
-{% macro default__parse_integer(column) -%}
+{% macro parse_integer(column) -%}
     case
         when
             {{ segments.parse_number(column) }} = floor({{ segments.parse_number(column) }})

@@ -1,9 +1,5 @@
-{% macro parse_number(column) -%}
-    {{ return(adapter.dispatch('parse_number', 'segments')(column)) }}
-{%- endmacro %}
-
 {#- Text -> exact decimal (no rounding of the scale a file delivers up to 6 places); NULL when the
     text is not a number. -#}
-{% macro default__parse_number(column) -%}
+{% macro parse_number(column) -%}
     {{ segments.try_cast('trim(' ~ column ~ ')', 'numeric(28, 6)') }}
 {%- endmacro %}

@@ -1,13 +1,9 @@
-{% macro raw_column_kinds(table_name) -%}
-    {{ return(adapter.dispatch('raw_column_kinds', 'segments')(table_name)) }}
-{%- endmacro %}
-
 {#- The columns the raw table really has, each mapped to its kind (see raw_column_kind): a dict
     {lower-case name: kind}, read at compile time from the warehouse. Empty while dbt only parses
     (no `execute`) and when the relation does not exist yet: every column is then read as text.
     With var segments_raw_columns_as_text (the staging unit tests, whose fixtures are text): the
     contract's columns and the load stamp, as text, without asking the warehouse. -#}
-{% macro default__raw_column_kinds(table_name) -%}
+{% macro raw_column_kinds(table_name) -%}
     {%- set kinds = {} -%}
     {%- if var('segments_raw_columns_as_text') -%}
         {#- the contract's columns and the load stamp, all text, whatever the warehouse holds -#}

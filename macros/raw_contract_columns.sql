@@ -1,11 +1,7 @@
-{% macro raw_contract_columns(table_name) -%}
-    {{ return(adapter.dispatch('raw_contract_columns', 'segments')(table_name)) }}
-{%- endmacro %}
-
 {#- The columns of a raw table in contract order: the one list the checked and quarantine models
     select, group and fingerprint. The same contract is documented in models/staging/_sources.yml
     and enforced by the loader (src/segments/contract.py); a pytest keeps the three identical. -#}
-{% macro default__raw_contract_columns(table_name) -%}
+{% macro raw_contract_columns(table_name) -%}
     {%- set contract = {
         'contacts': [
             'contact_id', 'email', 'first_name', 'last_name', 'company_name', 'job_title', 'industry',

@@ -1,12 +1,8 @@
-{% macro raw_rows(table_name, loaded_at=none, extra_filter=none) -%}
-    {{ return(adapter.dispatch('raw_rows', 'segments')(table_name, loaded_at, extra_filter)) }}
-{%- endmacro %}
-
 {#- The select of a raw table's live rows as staging reads them: the contract columns, each as
     text (a typed column through raw_value_as_text, a text column as it is: the text path compiles
     to a plain column list), the rows the loader marks deleted (raw_is_deleted) left out. Options:
     a load-stamp expression selected as loaded_at, and one more condition on the rows. -#}
-{% macro default__raw_rows(table_name, loaded_at, extra_filter) -%}
+{% macro raw_rows(table_name, loaded_at=none, extra_filter=none) -%}
     {%- set kinds = segments.raw_column_kinds(table_name) -%}
     {%- set conditions = [] -%}
     {%- set is_deleted = segments.raw_is_deleted(table_name) -%}

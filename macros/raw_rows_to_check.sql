@@ -1,13 +1,9 @@
-{% macro raw_rows_to_check(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
-    {{ return(adapter.dispatch('raw_rows_to_check', 'segments')(table_name, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
-{%- endmacro %}
-
 {#- The raw rows an incremental checked staging model reads (raw_rows: live rows, each column as
     text) with their load stamp (as loaded_at). Every row on a full build (no further filter: the
     scan stays a plain scan) or when the raw table has no load stamp (the model is then rebuilt in
     full, said once in the log); on an incremental run the rows without a key (always checked
     again) and every row of the keys that rechecked_keys names (the other arguments are its). -#}
-{% macro default__raw_rows_to_check(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+{% macro raw_rows_to_check(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
     {%- set loaded_at = segments.raw_loaded_at(table_name) -%}
     {%- set has_stamp = loaded_at | trim == adapter.quote(var('segments_raw_loaded_at_column')) -%}
     {%- set incremental = is_incremental() -%}

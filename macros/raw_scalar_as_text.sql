@@ -1,10 +1,6 @@
-{% macro raw_scalar_as_text(column, kind) -%}
-    {{ return(adapter.dispatch('raw_scalar_as_text', 'segments')(column, kind)) }}
-{%- endmacro %}
-
 {#- The part of raw_value_as_text that every engine shares: a text column as it is, a boolean as
     'true'/'false', any other non-time kind cast to text (integers as digits, decimals exactly). -#}
-{% macro default__raw_scalar_as_text(column, kind) -%}
+{% macro raw_scalar_as_text(column, kind) -%}
     {%- if kind in [none, 'text'] -%}
         {{ column }}
     {%- elif kind == 'boolean' -%}

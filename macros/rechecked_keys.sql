@@ -1,7 +1,3 @@
-{% macro rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
-    {{ return(adapter.dispatch('rechecked_keys', 'segments')(table_name, key_column, contact_reason_column, contacts_relation, rules_relation)) }}
-{%- endmacro %}
-
 {#- The keys whose rows an incremental run of a checked staging model checks again (a full build
     checks every row and does not call it; see raw_rows_to_check).
     Those of rows loaded after the newest load the model has seen (or of unknown load time) and of
@@ -11,7 +7,7 @@
     when the rules (rules_relation, see rules_fingerprint) differ from those the table was checked
     with. Every row of such a key is read from raw again, so duplicates, conflicts and whole-order
     checks see all of the key. -#}
-{% macro default__rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+{% macro rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
     {%- set source_relation = source('raw', table_name) -%}
     {%- set key_text = segments.raw_key(table_name, key_column) -%}
     {%- set is_deleted = segments.raw_is_deleted(table_name) -%}

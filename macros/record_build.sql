@@ -1,7 +1,3 @@
-{% macro record_build(phase, results=none) -%}
-    {{ return(adapter.dispatch('record_build', 'segments')(phase, results)) }}
-{%- endmacro %}
-
 {#- The build log <target schema>.segments_build_log, one row per phase of every dbt run or build
     that selects a mart: 'started' at on-run-start, then 'succeeded' or 'failed' at on-run-end
     (failed when any node errored, failed or was skipped). A run killed midway leaves its
@@ -10,7 +6,7 @@
     every engine can keep it; returns no SQL: the statements run here, one at a time. Standalone
     only (this project's profile, as the schemas in dbt_project.yml tell): a host project that
     installs the package gets no table of it. -#}
-{% macro default__record_build(phase, results) -%}
+{% macro record_build(phase, results=none) -%}
     {%- if execute and flags.WHICH in ['build', 'run'] and target.profile_name == 'segments' -%}
         {%- set marts = [] -%}
         {%- for unique_id in selected_resources -%}

@@ -1,14 +1,10 @@
-{% macro register_raw_files(folder=none) -%}
-    {{ return(adapter.dispatch('register_raw_files', 'segments')(folder)) }}
-{%- endmacro %}
-
 {#- Point the raw sources at Parquet files read in place: (re)create the views
     <segments_raw_schema>.contacts, .orders and .interactions (or their identifier vars) over
     <folder>/<table>.parquet, every column as the file types it: text as `segments load` writes it,
     or typed as a loader or a lake writes it (staging reads either, column by column). Runs as an
     on-run-start hook; does nothing when the folder (default: var segments_raw_parquet_dir) is empty.
     Returns no SQL: the statements run here, one at a time (Spark takes one per call). -#}
-{% macro default__register_raw_files(folder) -%}
+{% macro register_raw_files(folder=none) -%}
     {%- set directory = folder if folder is not none else var('segments_raw_parquet_dir', '') -%}
     {%- if execute and directory | trim != '' -%}
         {%- set segments_raw_schema = adapter.quote(var('segments_raw_schema', 'raw')) -%}

@@ -1,13 +1,9 @@
-{% macro rules_fingerprint(rule_tables) -%}
-    {{ return(adapter.dispatch('rules_fingerprint', 'segments')(rule_tables)) }}
-{%- endmacro %}
-
 {#- A one-row select of `rules_fingerprint`: an md5 of the var segments_reporting_currency and of every row of
     the given rule tables (CTEs or relations: label spellings, currencies, fx rates), each table's rows
     as text in a fixed order. A checked staging model stores it on every row; an incremental run that
     finds another one checks every row again, since the same raw row may now decide otherwise.
     rule_tables: a mapping of relation -> its columns. -#}
-{% macro default__rules_fingerprint(rule_tables) -%}
+{% macro rules_fingerprint(rule_tables) -%}
     {%- set parts = ["'" ~ var('segments_reporting_currency') ~ "'"] -%}
     {%- for relation in rule_tables -%}
         {%- do parts.append("coalesce(" ~ relation ~ "_rows.row_list, '')") -%}

@@ -1,10 +1,6 @@
-{% macro score_series(bins=none, column_name='score') -%}
-    {{ return(adapter.dispatch('score_series', 'segments')(bins, column_name)) }}
-{%- endmacro %}
-
 {#- A query returning the integers 1..bins in one column: every possible score, including the ones
     no row got. Plain `select ... union all`, so it runs on every engine. -#}
-{% macro default__score_series(bins, column_name) -%}
+{% macro score_series(bins=none, column_name='score') -%}
     {%- set k = bins if bins is not none else var('segments_rfm_bins') -%}
     {%- for score in range(1, k + 1) %}
     select {{ score }} as {{ column_name }}

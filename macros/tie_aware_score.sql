@@ -1,12 +1,8 @@
-{% macro tie_aware_score(column, bins=none, direction='asc', partition_by=none) -%}
-    {{ return(adapter.dispatch('tie_aware_score', 'segments')(column, bins, direction, partition_by)) }}
-{%- endmacro %}
-
 {#- A score in 1..bins: 1 + floor(bins * (rank - 1) / n), where rank is SQL rank() (ties share the
     lowest rank) in the direction where better is higher, and n the rows in the partition. Equal
     values always share a score, the result never depends on row order, and a strictly better value
     never gets a lower score. Unlike ntile, ties are never split. `bins` defaults to var segments_rfm_bins. -#}
-{% macro default__tie_aware_score(column, bins, direction, partition_by) -%}
+{% macro tie_aware_score(column, bins=none, direction='asc', partition_by=none) -%}
     {%- set k = bins if bins is not none else var('segments_rfm_bins') -%}
     {%- if direction | lower not in ['asc', 'desc'] -%}
         {{ exceptions.raise_compiler_error("tie_aware_score: direction must be 'asc' or 'desc', got '" ~ direction ~ "'") }}

@@ -1,10 +1,6 @@
-{% macro unpivot_segment_labels(relation, dimensions=none) -%}
-    {{ return(adapter.dispatch('unpivot_segment_labels', 'segments')(relation, dimensions)) }}
-{%- endmacro %}
-
 {#- A query with one row per contact and segment dimension: (contact_id, segment_dimension, label),
     from a relation with one label column per dimension (contact_segments). -#}
-{% macro default__unpivot_segment_labels(relation, dimensions) -%}
+{% macro unpivot_segment_labels(relation, dimensions=none) -%}
     {%- set columns = dimensions if dimensions is not none else segments.segment_dimensions() -%}
     {%- for dimension in columns %}
     select

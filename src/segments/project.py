@@ -80,3 +80,12 @@ def segments_raw_parquet_dir() -> Path:
     path = Path(configured).resolve() if configured else spark_dir() / "raw"
     os.environ["SEGMENTS_RAW_PARQUET_DIR"] = str(path)
     return path
+
+
+def segment_dimensions() -> list[str]:
+    """The segment dimensions, as dbt_project.yml declares them once (var segments_segment_dimensions):
+    the label columns of contact_segments that the CLI's help and checks list."""
+    import yaml
+
+    settings = yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))
+    return list(settings["vars"]["segments_segment_dimensions"])

@@ -10,11 +10,6 @@ from segments.build_log import check_build
 from segments.errors import SegmentsError
 from segments.sql import relation as _relation
 
-SOURCES = (
-    ("contacts", "stg_contacts", "quarantine_contacts"),
-    ("orders", "stg_order_lines", "quarantine_order_lines"),
-    ("interactions", "stg_interactions", "quarantine_interactions"),
-)
 # The marts the summary reads that carry an as_of_date: all of the last build's date, or refused.
 MARTS = (
     "contact_rfm", "contact_abc", "contact_lifecycle", "contact_abell", "abell_matrix",
@@ -42,32 +37,26 @@ def summary(warehouse: Path) -> str:
 
 
 def _reconciliation_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    header = f"{'source':<14}{'raw rows':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}  reconciled"
+    """The reconciliation of every raw table (reporting model rpt_source_reconciliation)."""
+    header = (f"{'source':<14}{'raw rows':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
+              f"{'deleted':>10}  reconciled")
     lines = [header, "-" * len(header)]
-    for source, staged, quarantined in SOURCES:
-        raw = _count(connection, f"select count(*) from {_relation(connection, source)}")
-        valid = _count(connection, f"select count(*) from {_relation(connection, staged)}")
-        bad = _count(connection, f"select count(*) from {_relation(connection, quarantined)}")
-        copies = _count(
-            connection,
-            f"select sum(collapsed_duplicates) from {_relation(connection, staged)}",
-        ) + _count(
-            connection,
-            f"select sum(collapsed_duplicates) from {_relation(connection, quarantined)}",
-        )
-        verdict = "yes" if raw == valid + bad + copies else "NO"
-        lines.append(f"{source:<14}{raw:>12,}{valid:>12,}{bad:>13,}{copies:>12,}  {verdict}")
+    rows = connection.execute(
+        "select source_table, raw_rows, staged_rows, quarantined_rows, collapsed_duplicates, deleted_rows, "
+        f"is_reconciled from {_relation(connection, 'rpt_source_reconciliation')} "
+        "order by case source_table when 'contacts' then 1 when 'orders' then 2 else 3 end"
+    ).fetchall()
+    for source, raw, valid, bad, copies, deleted, reconciled in rows:
+        verdict = "yes" if reconciled else "NO"
+        lines.append(f"{source:<14}{raw:>12,}{valid:>12,}{bad:>13,}{copies:>12,}{deleted:>10,}  {verdict}")
     return lines
 
 
 def _quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    unions = " union all ".join(
-        f"select source_table, quarantine_reason from {_relation(connection, quarantined)}"
-        for _, _, quarantined in SOURCES
-    )
+    """Quarantined rows per source and reason (reporting model rpt_quarantine_overview)."""
     rows = connection.execute(
-        f"select source_table, quarantine_reason, count(*) from ({unions}) "
-        "group by all order by 3 desc, 1, 2"
+        "select source_table, quarantine_reason, quarantined_rows "
+        f"from {_relation(connection, 'rpt_quarantine_overview')} order by 3 desc, 1, 2"
     ).fetchall()
     if not rows:
         return ["Quarantine: empty (every raw row is usable)"]
@@ -77,7 +66,7 @@ def _quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _order_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    orders = _relation(connection, "stg_orders")
+    orders = _relation(connection, "fct_orders")
     total, first, last = connection.execute(
         f"select count(*), min(ordered_at)::date, max(ordered_at)::date from {orders}"
     ).fetchone()

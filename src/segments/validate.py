@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from segments.errors import SegmentsError
+from segments.project import segment_dimensions
 from segments.sql import first_lines as _first_line
 
 MARTS = "main"
@@ -353,18 +354,16 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
         _revenue_reconciliation(connection, window_days),
     ]
     skipped: list[SuiteResult] = []
+    dimensions = segment_dimensions()
     if (MARTS, OPTIONAL_SEGMENTS) in tables:
         suites.append(
             _Suite(
                 OPTIONAL_SEGMENTS,
                 f"{MARTS}.{OPTIONAL_SEGMENTS}",
-                mart(OPTIONAL_SEGMENTS, ["contact_id", "lifecycle_stage", "client_group",
-                                         "primary_need", "as_of_date", "segment_hash",
-                                         "rfm_segment", "abc_tier"]),
+                mart(OPTIONAL_SEGMENTS, ["contact_id", *dimensions, "as_of_date", "segment_hash"]),
                 [
                     *unique_key(),
-                    *not_null("lifecycle_stage", "rfm_segment", "abc_tier", "client_group",
-                              "primary_need", "as_of_date", "segment_hash"),
+                    *not_null(*dimensions, "as_of_date", "segment_hash"),
                     gxe.ExpectColumnValuesToBeInSet(
                         column="rfm_segment", value_set=[*rfm_segments, "non_customer"]
                     ),

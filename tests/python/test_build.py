@@ -15,9 +15,11 @@ import pytest
 from conftest import run_cli
 
 from segments.errors import SegmentsError
+from segments.project import segment_dimensions
 from segments.runner import run_dbt
 
 END_DATE = "2026-06-30"
+SEGMENT_DIMENSIONS = segment_dimensions()
 QUARANTINES = {
     "contacts": "quarantine_contacts",
     "orders": "quarantine_order_lines",
@@ -255,11 +257,16 @@ def test_history_records_movement_between_dates(built: dict, tmp_path: Path) -> 
             "select count(*), min(changed_at), max(changed_at) from main.segment_transitions "
             "where segment_dimension = 'lifecycle_stage'"
         ).fetchone()
+        # every declared dimension of contact_segments moves, transitions and has KPIs
+        covered = {model: {row[0] for row in connection.execute(
+            f"select distinct segment_dimension from main.{model}").fetchall()}
+            for model in ("segment_movement", "segment_transitions", "segment_kpis", "segment_labels")}
         lapsed_moves = connection.execute(
             "select sum(contacts) from main.segment_movement where segment_dimension = "
             "'lifecycle_stage' and from_label != to_label and to_label = 'lapsed'"
         ).fetchone()[0]
     assert periods == [(dt.date(2026, 9, 30), dt.date(2026, 12, 31))]
+    assert covered == dict.fromkeys(covered, set(SEGMENT_DIMENSIONS))
     assert moved == contacts
     assert transitions[0] > 0 and transitions[1] == dt.date(2026, 9, 30)
     assert transitions[2] == dt.date(2026, 12, 31)

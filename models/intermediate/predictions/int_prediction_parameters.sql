@@ -1,0 +1,68 @@
+{#- The BG/NBD and Gamma-Gamma parameters every prediction is computed with, one row per fit
+    purpose: fitted by int_prediction_fits, or fixed by the var segments_prediction_parameters. -#}
+{%- set configured = var('segments_prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
+{%- if configured is string -%}
+    {%- set fixed = fromjson(configured) if configured | trim else none -%}
+    {%- if configured | trim and fixed is not mapping -%}
+        {{ exceptions.raise_compiler_error("var prediction_parameters: not a JSON object: " ~ configured[:200]) }}
+    {%- endif -%}
+{%- else -%}
+    {%- set fixed = configured or none -%}
+{%- endif -%}
+{%- set parameter_names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] -%}
+
+{%- set use_fit = fixed is none and target.type == 'duckdb' -%}
+{%- if fixed is none and not use_fit and execute -%}
+    {{ exceptions.raise_compiler_error(
+        "prediction_parameters: the models are fitted in Python on DuckDB only; on " ~ target.type
+        ~ " set the var segments_prediction_parameters (`segments parameters` writes a fitted set as JSON)") }}
+{%- endif %}
+
+{%- set purposes = {'scoring': segments.as_of_date(),
+                    'calibration': dbt.dateadd('day', -var('segments_prediction_holdout_days'), segments.as_of_date())} -%}
+
+with
+
+parameters as (
+    {% if use_fit -%}
+        select
+            fit_purpose,
+            cast(cutoff_date as date) as cutoff_date,
+            parameter_source,
+            {% for name in parameter_names -%}
+                cast({{ name }} as {{ segments.type_double() }}) as {{ name }}_parameter,
+            {% endfor -%}
+            bgnbd_log_likelihood,
+            bgnbd_sample_size,
+            gamma_gamma_log_likelihood,
+            gamma_gamma_sample_size
+        from {{ ref('int_prediction_fits') }}
+    {%- elif fixed is none -%}
+        {#- parsing on an engine without the fit and without fixed parameters: the error above
+            is raised when the model runs -#}
+        select 'scoring' as fit_purpose
+    {%- else -%}
+        {% for purpose, cutoff in purposes.items() -%}
+            {%- set chosen = fixed.get(purpose) or fixed.get('scoring') or {} -%}
+            select
+                '{{ purpose }}' as fit_purpose,
+                cast({{ cutoff }} as date) as cutoff_date,
+                'fixed' as parameter_source,
+                {% for name in parameter_names -%}
+                    {%- if chosen.get(name) is none -%}
+                        {{ exceptions.raise_compiler_error(
+                            "var prediction_parameters: '" ~ purpose ~ "' lacks parameter '" ~ name
+                            ~ "' (needs r, alpha, a, b, p, q, gamma)") }}
+                    {%- endif -%}
+                    cast('{{ chosen[name] }}' as {{ segments.type_double() }}) as {{ name }}_parameter,
+                {% endfor -%}
+                cast(null as {{ segments.type_double() }}) as bgnbd_log_likelihood,
+                cast(null as {{ dbt.type_bigint() }}) as bgnbd_sample_size,
+                cast(null as {{ segments.type_double() }}) as gamma_gamma_log_likelihood,
+                cast(null as {{ dbt.type_bigint() }}) as gamma_gamma_sample_size
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    {%- endif %}
+)
+
+select * from parameters

@@ -1,0 +1,7 @@
+with
+
+contacts as (
+    select * from {{ ref('int_contacts') }}
+)
+
+select * from contacts

@@ -1,0 +1,7 @@
+with
+
+interactions as (
+    select * from {{ ref('int_interactions') }}
+)
+
+select * from interactions

@@ -1,0 +1,7 @@
+with
+
+orders as (
+    select * from {{ ref('int_orders') }}
+)
+
+select * from orders

@@ -1,0 +1,7 @@
+with
+
+parameters as (
+    select * from {{ ref('int_prediction_parameters') }}
+)
+
+select * from parameters

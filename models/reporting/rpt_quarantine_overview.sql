@@ -1,0 +1,56 @@
+{#- What was quarantined, per source and reason, with the reason's meaning and a sample key. -#}
+with
+
+quarantine_contacts as (
+    select * from {{ ref('quarantine_contacts') }}
+),
+
+quarantine_order_lines as (
+    select * from {{ ref('quarantine_order_lines') }}
+),
+
+quarantine_interactions as (
+    select * from {{ ref('quarantine_interactions') }}
+),
+
+quarantine_reasons as (
+    select * from {{ ref('quarantine_reasons') }}
+),
+
+quarantined_rows as (
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from quarantine_contacts
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from quarantine_order_lines
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from quarantine_interactions
+),
+
+overview as (
+    select
+        quarantined_rows.source_table,
+        quarantined_rows.quarantine_reason,
+        quarantine_reasons.description,
+        count(*) as quarantined_rows,
+        min(quarantined_rows.record_key) as sample_record_key
+    from quarantined_rows
+    left join quarantine_reasons
+        on quarantined_rows.quarantine_reason = quarantine_reasons.quarantine_reason
+    group by
+        quarantined_rows.source_table,
+        quarantined_rows.quarantine_reason,
+        quarantine_reasons.description
+)
+
+select * from overview
