@@ -113,6 +113,16 @@ def _dbt_vars(text: str) -> dict:
     return value
 
 
+def _dimension_names() -> str:
+    """The segment dimensions as dbt_project.yml declares them, for the help."""
+    from segments.project import segment_dimensions
+
+    try:
+        return ", ".join(segment_dimensions())
+    except (SegmentsError, OSError, KeyError):
+        return "a label column of contact_segments"
+
+
 def _add_vars(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vars", type=_dbt_vars, default={}, metavar="YAML",
@@ -362,8 +372,7 @@ def _add_export_command(commands: argparse._SubParsersAction) -> argparse.Argume
     selection.add_argument(
         "--dimension",
         metavar="DIM",
-        help="a segment dimension (lifecycle_stage, rfm_segment, abc_tier, client_group, "
-        "primary_need, primary_technology); select by --label",
+        help=f"a segment dimension ({_dimension_names()}); select by --label",
     )
     parser.add_argument(
         "--label", nargs="+", metavar="L", help="labels of --dimension to select (any of them)"

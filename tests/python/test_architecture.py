@@ -142,10 +142,20 @@ def test_every_column_entry_has_only_the_keys_dbt_reads() -> None:
 def test_the_architecture_diagram_is_current(manifest: dict) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("architecture_diagram", ROOT / "scripts" / "architecture_diagram.py")
+    script = ROOT / "scripts" / "architecture_diagram.py"
+    spec = importlib.util.spec_from_file_location("architecture_diagram", script)
     drawing = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(drawing)
     document = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "marts_core --> marts_activation" in drawing.diagram(manifest)
     assert drawing.with_diagram(document, manifest) == document, (
         "docs/architecture.md is stale: run `python scripts/architecture_diagram.py target/manifest.json`")
+
+
+def test_the_export_help_lists_every_dimension(capsys: pytest.CaptureFixture) -> None:
+    from segments.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert all(dimension in help_text for dimension in segment_dimensions()), help_text
