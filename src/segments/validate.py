@@ -1,7 +1,7 @@
 """`segments validate`: Great Expectations checks of the built marts, with HTML Data Docs.
 
 Every suite is built in code from the warehouse itself (the seeds give the accepted values) and
-from the dbt vars in dbt_project.yml (segments_rfm_bins, segments_abc_labels,
+from the vars the build ran with (rpt_build_settings: segments_rfm_bins, segments_abc_labels,
 segments_rfm_window_days). Each mart is read
 from DuckDB through Arrow into a pandas DataFrame, only the columns its expectations need, and
 validated with GX's pandas datasource: GX's SQL datasource does not work on DuckDB through
@@ -141,7 +141,6 @@ def validate(
         raise SegmentsError(
             f"{warehouse}: no warehouse yet: run `segments load` and `segments build`"
         )
-    dbt_vars = _dbt_vars()
     import great_expectations  # noqa: F401  (a few seconds: say so, apart from reading the marts)
 
     say(f"loaded Great Expectations ({time.perf_counter() - started:.1f} s)")
@@ -155,7 +154,7 @@ def validate(
         raise SegmentsError(f"{warehouse}: cannot open the warehouse: {message}") from None
     try:
         connection.begin()  # one snapshot for every table read
-        suites, skipped, notes = _suites(connection, dbt_vars)
+        suites, skipped, notes = _suites(connection, _dbt_vars(connection))
         connection.rollback()
     except SegmentsError as error:
         raise SegmentsError(f"{warehouse}: {error}") from None
@@ -180,24 +179,17 @@ def validate(
 # --- configuration -----------------------------------------------------------------------------
 
 
-def _dbt_vars() -> dict:
-    """The `vars:` of dbt_project.yml (project-scoped `segments:` vars merged over global ones)."""
-    import yaml
+def _dbt_vars(connection: duckdb.DuckDBPyConnection) -> dict:
+    """The vars the marts were built with (reporting model rpt_build_settings), so a build run
+    with --vars or inside a host project is checked against what it ran with."""
+    import json
 
-    from segments.project import project_dir
+    from segments.sql import relation
 
-    path = project_dir() / "dbt_project.yml"
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise SegmentsError(f"{path}: cannot read the dbt vars: {_first_line(error)}") from None
-    variables = dict(config.get("vars") or {})
-    scoped = variables.pop(config.get("name", "segments"), None)
-    if isinstance(scoped, dict):
-        variables.update(scoped)
-    return variables
-
-
+    rows = connection.execute(
+        f"select setting_name, setting_value from {relation(connection, 'rpt_build_settings')}"
+    ).fetchall()
+    return {name: json.loads(value) for name, value in rows}
 
 
 # --- the suites --------------------------------------------------------------------------------

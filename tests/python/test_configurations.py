@@ -186,6 +186,15 @@ def test_no_interactions_builds(builds: dict) -> None:
     assert _one(database, "select count(*) > 0 from main.contact_segments") == [(True,)]
 
 
+def test_validate_checks_the_marts_against_the_settings_they_were_built_with(builds: dict, tmp_path: Path) -> None:
+    """A 365-day RFM window makes contact_rfm's monetary less than fct_orders' revenue: validate must
+    read the window the build ran with (--vars), not dbt_project.yml's default (no window)."""
+    database = builds["gbp_rfm4_window365"]["database"]
+    assert _one(database, "select setting_value from main.rpt_build_settings "
+                          "where setting_name = 'segments_rfm_window_days'") == [("365",)]
+    assert run_cli("validate", "--database", str(database), "--out", str(tmp_path / "gx")) == 0
+
+
 def test_load_stamp_settings_keep_the_marts(builds: dict) -> None:
     from marts import differences, differing
 
