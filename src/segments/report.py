@@ -103,16 +103,14 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     orders, revenue = connection.execute(
         f"select count(*), sum(revenue_amount) from {_relation(connection, 'fct_orders')}"
     ).fetchone()
-    volumes = []
-    for source, staged, quarantined in (
-        ("contacts", "stg_contacts", "quarantine_contacts"),
-        ("orders", "stg_order_lines", "quarantine_order_lines"),
-        ("interactions", "stg_interactions", "quarantine_interactions"),
-    ):
-        raw = connection.execute(f"select count(*) from {_relation(connection, source)}").fetchone()[0]
-        valid = connection.execute(f"select count(*) from {_relation(connection, staged)}").fetchone()[0]
-        bad = connection.execute(f"select count(*) from {_relation(connection, quarantined)}").fetchone()[0]
-        volumes.append((source, _num(raw), _num(valid), _num(bad)))
+    volumes = [
+        (source, _num(raw), _num(staged), _num(quarantined), _num(copies), _num(deleted))
+        for source, raw, staged, quarantined, copies, deleted in connection.execute(
+            "select source_table, raw_rows, staged_rows, quarantined_rows, collapsed_duplicates, deleted_rows "
+            f"from {_relation(connection, 'rpt_source_reconciliation')} "
+            "order by case source_table when 'contacts' then 1 when 'orders' then 2 else 3 end"
+        ).fetchall()
+    ]
     cards = "".join(
         f'<div class="card"><span class="value">{_esc(value)}</span><span class="label">{_esc(label)}</span></div>'
         for label, value in (
@@ -123,8 +121,8 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     body = (
         f'<div class="cards">{cards}</div>'
         "<h3>Data volumes and quarantine</h3>"
-        + _table(("raw table", "raw rows", "staged", "quarantined"), volumes,
-                 numeric=(False, True, True, True))
+        + _table(("raw table", "raw rows", "staged", "quarantined", "collapsed duplicates", "deleted"),
+                 volumes, numeric=(False, True, True, True, True, True))
     )
     return str(as_of), body
 

@@ -101,12 +101,16 @@ def test_overview_and_lifecycle_equal_the_marts(report, clean_build: Path) -> No
         kpi_rows = connection.execute("select count(*) from main.segment_kpis").fetchone()[0]
         quarantined = connection.execute(
             "select count(*) from main_quarantine.quarantine_order_lines").fetchone()[0]
+        raw_orders = connection.execute("select count(*) from raw.orders").fetchone()[0]
     assert f'<span class="value">{contacts:,}</span><span class="label">contacts</span>' in out.read_text()
     lifecycle = {row[0]: int(_number(row[1])) for row in page.tables["lifecycle"][0][1:]}
     assert {stage: count for stage, count in lifecycle.items() if count} == stages
     assert len(page.tables["kpis"][0]) - 1 == kpi_rows
     volumes = {row[0]: row for row in page.tables["overview"][0][1:]}
     assert int(_number(volumes["orders"][3])) == quarantined
+    # the table adds up: raw = staged + quarantined + collapsed duplicates + deleted
+    assert int(_number(volumes["orders"][1])) == raw_orders == sum(
+        int(_number(cell)) for cell in volumes["orders"][2:6])
 
 
 def test_report_errors_are_one_line(tmp_path: Path, clean_build: Path) -> None:
