@@ -257,16 +257,20 @@ def test_history_records_movement_between_dates(built: dict, tmp_path: Path) -> 
             "select count(*), min(changed_at), max(changed_at) from main.segment_transitions "
             "where segment_dimension = 'lifecycle_stage'"
         ).fetchone()
-        # every declared dimension of contact_segments moves, transitions and has KPIs
+        # every declared dimension of contact_segments has its movement, KPIs and labels; the
+        # transitions hold the dimensions where a label changed
         covered = {model: {row[0] for row in connection.execute(
             f"select distinct segment_dimension from main.{model}").fetchall()}
-            for model in ("segment_movement", "segment_transitions", "segment_kpis", "segment_labels")}
+            for model in ("segment_movement", "segment_kpis", "segment_labels")}
+        changed_dimensions = {row[0] for row in connection.execute(
+            "select distinct segment_dimension from main.segment_transitions").fetchall()}
         lapsed_moves = connection.execute(
             "select sum(contacts) from main.segment_movement where segment_dimension = "
             "'lifecycle_stage' and from_label != to_label and to_label = 'lapsed'"
         ).fetchone()[0]
     assert periods == [(dt.date(2026, 9, 30), dt.date(2026, 12, 31))]
     assert covered == dict.fromkeys(covered, set(SEGMENT_DIMENSIONS))
+    assert {"lifecycle_stage", "loyalty_segment"} <= changed_dimensions <= set(SEGMENT_DIMENSIONS)
     assert moved == contacts
     assert transitions[0] > 0 and transitions[1] == dt.date(2026, 9, 30)
     assert transitions[2] == dt.date(2026, 12, 31)
@@ -291,7 +295,7 @@ def test_contract_rejects_a_changed_column_type(built: dict, tmp_path: Path) -> 
     copy = tmp_path / "project"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(
         ".venv", "target", "logs", "warehouse", "data", ".git", "__pycache__"))
-    model = copy / "models" / "marts" / "contact_segments.sql"
+    model = copy / "models" / "marts" / "activation" / "contact_segments.sql"
     text = model.read_text()
     assert "cast(frequency as bigint) as frequency" in text
     model.write_text(text.replace("cast(frequency as bigint) as frequency",
