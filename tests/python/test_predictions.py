@@ -111,7 +111,7 @@ def test_fixed_parameters_reproduce_the_fitted_scores(clean_build: Path, tmp_pat
     monkeypatch.setenv("SEGMENTS_PREDICTION_PARAMETERS", printed)
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     assert main(["build", "--database", str(copy), "--as-of-date", "2026-06-30",
-                 "--select", "prediction_parameters+"]) == 0
+                 "--select", "int_prediction_parameters+"]) == 0
     rows = "select * from contact_predictions order by contact_id"
     with duckdb.connect(str(copy)) as connection:
         sources = connection.execute("select distinct parameter_source from prediction_parameters").fetchall()
@@ -165,7 +165,7 @@ def test_past_dates_build_with_a_sane_or_flagged_fit(past_dates_warehouse: Path,
              "--indirect-selection", "cautious"], {"segments_as_of_date": as_of_date})
     with duckdb.connect(str(past_dates_warehouse)) as connection:
         fits = connection.execute(
-            "select fit_purpose, r, alpha, a, b, bgnbd_converged, bgnbd_fit_status from prediction_fits"
+            "select fit_purpose, r, alpha, a, b, bgnbd_converged, bgnbd_fit_status from int_prediction_fits"
         ).fetchall()
         scores = connection.execute(
             "select count(*), count(expected_purchases), count(predicted_clv),"
