@@ -16,9 +16,7 @@ distinct_rows as (
 parsed as (
     select
         -- the row as delivered (the final select keeps it for quarantined rows only)
-        {% for column in raw_columns -%}
-            {{ column }} as raw_{{ column }},
-        {% endfor -%}
+        {{- segments.raw_rows_as_delivered(none, raw_columns) }}
         collapsed_duplicates,
 
         -- keys

@@ -5,25 +5,8 @@ checked_interactions as (
 ),
 
 valid_interactions as (
-    select
-        -- keys
-        interaction_id,
-        contact_id,
-        campaign_id,
-
-        -- labels
-        channel,
-        interaction_type,
-        topic,
-
-        -- measures
-        rating,
-
-        -- timestamps, UTC
-        occurred_at,
-
-        -- lineage
-        collapsed_duplicates
+    -- the columns _staging__models.yml declares
+    select {{ segments.declared_columns() }}
     from checked_interactions
     where quarantine_reason is null
 )

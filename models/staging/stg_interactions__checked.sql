@@ -22,23 +22,19 @@ rules as (
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label']}) }}  -- noqa: LT05
 ),
 
-source as (
-    -- every raw row the loader has not deleted, each column as text (typed columns converted); on an
-    -- incremental run those of the keys new rows or a contact's change touch
-    {{ segments.raw_rows_to_check('interactions', 'interaction_id', 'quarantine_reason', 'contacts', 'rules') }}
-),
-
+-- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
+-- duplicates collapsed into one and counted; on an incremental run those of the keys new rows or a
+-- contact's change touch.
 distinct_rows as (
-    -- Exact duplicate rows collapse into one; the extra copies are counted, never lost.
-    {{ segments.collapse_exact_duplicates('source', raw_columns, ['loaded_at']) }}
+    {{ segments.distinct_raw_rows_to_check(
+        'interactions', 'interaction_id', 'quarantine_reason', 'contacts', 'rules'
+    ) }}
 ),
 
 parsed as (
     select
         -- the row as delivered (the final select keeps it for quarantined rows only)
-        {% for column in raw_columns -%}
-            distinct_rows.{{ column }} as raw_{{ column }},
-        {% endfor -%}
+        {{- segments.raw_rows_as_delivered('distinct_rows', raw_columns) }}
         distinct_rows.collapsed_duplicates,
         distinct_rows.loaded_at,
 

@@ -9,6 +9,8 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from segments import __version__
@@ -251,34 +253,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"segments {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    # Each command: its own arguments, then the options it shares with others, then its handler.
-    for add_command, handler, add_shared_options in (
-        (_add_generate_command, cmd_generate, ()),
-        (_add_load_command, cmd_load, (_add_csv_options, _add_database, _add_target)),
-        (_add_build_command, cmd_build, (_add_database, _add_target, _add_vars)),
-        (_add_history_command, cmd_history, (_add_database, _add_vars, _add_target)),
-        (_add_export_command, cmd_export, (_add_database,)),
-        (_add_summary_command, cmd_summary, (_add_database,)),
-        (_add_report_command, cmd_report, (_add_database,)),
-        (_add_compare_engines_command, cmd_compare_engines, (_add_database,)),
-        (_add_parameters_command, cmd_parameters, (_add_database,)),
-        (_add_validate_command, cmd_validate, (_add_database,)),
-    ):
-        command = add_command(commands)
-        for add_options in add_shared_options:
-            add_options(command)
-        command.set_defaults(handler=handler)
+    for command in COMMANDS:
+        parser_of_command = commands.add_parser(
+            command.name, help=command.summary, description=command.description
+        )
+        for add_options in (command.add_arguments, *command.shared_options):
+            add_options(parser_of_command)
+        parser_of_command.set_defaults(handler=command.handler)
     return parser
 
 
-def _add_generate_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "generate",
-        help="write deterministic synthetic raw data (contacts, orders, interactions)",
-        description="Write DIR/contacts, DIR/orders and DIR/interactions (.csv or .parquet): "
-        "about three years of history for a CRM vendor's contacts, ending at --end-date. "
-        "The same arguments always give byte-identical files.",
-    )
+def _add_generate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contacts", type=_positive_int, required=True, help="number of contacts")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     parser.add_argument("--out", required=True, help="output directory (created if missing)")
@@ -294,20 +279,9 @@ def _add_generate_command(commands: argparse._SubParsersAction) -> argparse.Argu
         help="add a few invalid rows of every kind staging quarantines, and list them in "
         "DIR/_injected_bad_rows.json (load such data with --lenient)",
     )
-    return parser
 
 
-def _add_load_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "load",
-        help="check and load DIR/{contacts,orders,interactions}.{csv,parquet} into raw",
-        description="Check the three files against the raw input contract, then replace the "
-        "raw tables in one transaction (with --append: add the rows of the files present to "
-        "them). A malformed file (missing or unknown column, rows that do not split, values that "
-        "are not timestamps, numbers or booleans) is refused with the file, column and sample "
-        "rows, and the warehouse is left unchanged. Every row gets the column _loaded_at, the "
-        "UTC time of its load.",
-    )
+def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="folder holding contacts, orders and interactions files")
     parser.add_argument(
         "--append",
@@ -323,50 +297,24 @@ def _add_load_command(commands: argparse._SubParsersAction) -> argparse.Argument
         help="load values that do not parse anyway (as text, with a warning) and let staging "
         "quarantine those rows; column problems still refuse the load",
     )
-    return parser
 
 
-def _add_build_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "build",
-        help="run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
-        description="Run dbt build on the project with its own profiles folder.",
-    )
+def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of-date", type=_iso_date, help="reference date of the segments (default: today, UTC)"
     )
     parser.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
-    return parser
 
 
-def _add_history_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "history",
-        help="rebuild the segments for past dates into the snapshot history (segment movement)",
-        description="Build the segments as of each date, oldest first, and record them in the "
-        "snapshot contact_segments_snapshot, so segment_transitions and segment_movement show "
-        "movement from day one. Dates must come after the latest date already recorded.",
-    )
+def _add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dates", type=_iso_date, nargs="+", help="as_of dates, YYYY-MM-DD")
     parser.add_argument(
         "--month-ends", type=_positive_int, help="the last days of the N months before today"
     )
-    return parser
 
 
-def _add_export_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "export",
-        help="write an audience as CSV or Parquet for a marketing platform, with a manifest",
-        description="Write a named audience (--audience) or the contacts whose --dimension label "
-        "is one of --label as FILE (columns email, first_name, last_name, tags; rows by email) "
-        "and FILE.manifest.json (row count, checksum, as_of_date, options). Only contacts "
-        "reachable by email (email present, opted in, not unsubscribed) unless "
-        "--include-unreachable. With --diff only the contacts that entered (add) or left "
-        "(remove) the audience since the previous --diff export, tracked in the warehouse table "
-        "exports.audience_export_state. Nothing is written when the audience is empty.",
-    )
+def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     selection = parser.add_mutually_exclusive_group(required=True)
     selection.add_argument("--audience", metavar="NAME", help="a named audience (seed audiences)")
     selection.add_argument(
@@ -404,71 +352,30 @@ def _add_export_command(commands: argparse._SubParsersAction) -> argparse.Argume
         action="store_true",
         help="write the file even when the audience has no member (default: refuse)",
     )
-    return parser
 
 
-def _add_summary_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return commands.add_parser(
-        "summary",
-        help="print what the last build produced: reconciliation, quarantine, orders",
-        description="Print a short summary of the built warehouse.",
-    )
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command with only the options it shares."""
 
 
-def _add_report_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "report",
-        help="write a self-contained HTML report of the segments, with charts",
-        description="Write one HTML file (no network needed to open it: charts are inline SVG) "
-        "with the RFM grid and segments, the ABC Pareto curve, lifecycle stages, the Abell "
-        "matrix and its top opportunities, the latest segment movement and a sortable KPI "
-        "table. Everything is aggregated in the warehouse.",
-    )
+def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="HTML file to write (default: target/segments_report.html)")
-    return parser
 
 
-def _add_compare_engines_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "compare-engines",
-        help="check that PostgreSQL and/or Spark built the same marts as DuckDB, row for row",
-        description="Compare every mart of the DuckDB warehouse (the reference, built on the "
-        "same raw data and as_of_date) with the same mart on PostgreSQL (the PG* variables) "
-        "and/or in the spark target's folder: rows only on one side are counted and sampled, "
-        "duplicates included. Exits 1 when any mart differs.",
-    )
+def _add_compare_engines_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--postgres", action="store_true", help="compare the postgres target")
     parser.add_argument(
         "--spark-dir", metavar="DIR",
         help="compare the spark target whose folder is DIR (its $SEGMENTS_SPARK_DIR)",
     )
-    return parser
 
 
-def _add_parameters_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "parameters",
-        help="print the BG/NBD and Gamma-Gamma parameters of a DuckDB build as JSON",
-        description="Print the prediction parameters (mart prediction_parameters) of a DuckDB build "
-        "as the JSON the dbt var segments_prediction_parameters takes, e.g. to score another engine with the "
-        "same parameters: SEGMENTS_PREDICTION_PARAMETERS=\"$(segments parameters)\" segments build "
-        "--target postgres.",
-    )
+def _add_parameters_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="write the JSON to this file instead of standard output")
-    return parser
 
 
-def _add_validate_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "validate",
-        help="check the built marts with Great Expectations and write HTML Data Docs",
-        description="Validate the marts with Great Expectations suites built from the seeds and "
-        "the dbt vars: keys, score ranges, accepted labels, row counts against dim_contacts and "
-        "the label seeds, and the revenue reconciliation of fct_orders with contact_rfm. Writes "
-        "Data Docs to OUT/data_docs/local_site/index.html; exits 1 if any expectation fails.",
-    )
+def _add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="folder for the Data Docs (default: target/gx in the project)")
-    return parser
 
 
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
@@ -547,6 +454,130 @@ def _duckdb_error(error: Exception) -> str | None:
     from segments.sql import warehouse_error
 
     return warehouse_error(error)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, one-line help, description, own arguments, handler and the
+    options it shares with other commands."""
+
+    name: str
+    summary: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], None]
+    shared_options: tuple[Callable[[argparse.ArgumentParser], None], ...]
+
+
+COMMANDS = (
+    Command(
+        "generate",
+        "write deterministic synthetic raw data (contacts, orders, interactions)",
+        "Write DIR/contacts, DIR/orders and DIR/interactions (.csv or .parquet): "
+        "about three years of history for a CRM vendor's contacts, ending at --end-date. "
+        "The same arguments always give byte-identical files.",
+        _add_generate_arguments,
+        cmd_generate,
+        (),
+    ),
+    Command(
+        "load",
+        "check and load DIR/{contacts,orders,interactions}.{csv,parquet} into raw",
+        "Check the three files against the raw input contract, then replace the "
+        "raw tables in one transaction (with --append: add the rows of the files present to "
+        "them). A malformed file (missing or unknown column, rows that do not split, values that "
+        "are not timestamps, numbers or booleans) is refused with the file, column and sample "
+        "rows, and the warehouse is left unchanged. Every row gets the column _loaded_at, the "
+        "UTC time of its load.",
+        _add_load_arguments,
+        cmd_load,
+        (_add_csv_options, _add_database, _add_target),
+    ),
+    Command(
+        "build",
+        "run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
+        "Run dbt build on the project with its own profiles folder.",
+        _add_build_arguments,
+        cmd_build,
+        (_add_database, _add_target, _add_vars),
+    ),
+    Command(
+        "history",
+        "rebuild the segments for past dates into the snapshot history (segment movement)",
+        "Build the segments as of each date, oldest first, and record them in the "
+        "snapshot contact_segments_snapshot, so segment_transitions and segment_movement show "
+        "movement from day one. Dates must come after the latest date already recorded.",
+        _add_history_arguments,
+        cmd_history,
+        (_add_database, _add_vars, _add_target),
+    ),
+    Command(
+        "export",
+        "write an audience as CSV or Parquet for a marketing platform, with a manifest",
+        "Write a named audience (--audience) or the contacts whose --dimension label "
+        "is one of --label as FILE (columns email, first_name, last_name, tags; rows by email) "
+        "and FILE.manifest.json (row count, checksum, as_of_date, options). Only contacts "
+        "reachable by email (email present, opted in, not unsubscribed) unless "
+        "--include-unreachable. With --diff only the contacts that entered (add) or left "
+        "(remove) the audience since the previous --diff export, tracked in the warehouse table "
+        "exports.audience_export_state. Nothing is written when the audience is empty.",
+        _add_export_arguments,
+        cmd_export,
+        (_add_database,),
+    ),
+    Command(
+        "summary",
+        "print what the last build produced: reconciliation, quarantine, orders",
+        "Print a short summary of the built warehouse.",
+        _no_arguments,
+        cmd_summary,
+        (_add_database,),
+    ),
+    Command(
+        "report",
+        "write a self-contained HTML report of the segments, with charts",
+        "Write one HTML file (no network needed to open it: charts are inline SVG) "
+        "with the RFM grid and segments, the ABC Pareto curve, lifecycle stages, the Abell "
+        "matrix and its top opportunities, the latest segment movement and a sortable KPI "
+        "table. Everything is aggregated in the warehouse.",
+        _add_report_arguments,
+        cmd_report,
+        (_add_database,),
+    ),
+    Command(
+        "compare-engines",
+        "check that PostgreSQL and/or Spark built the same marts as DuckDB, row for row",
+        "Compare every mart of the DuckDB warehouse (the reference, built on the "
+        "same raw data and as_of_date) with the same mart on PostgreSQL (the PG* variables) "
+        "and/or in the spark target's folder: rows only on one side are counted and sampled, "
+        "duplicates included. Exits 1 when any mart differs.",
+        _add_compare_engines_arguments,
+        cmd_compare_engines,
+        (_add_database,),
+    ),
+    Command(
+        "parameters",
+        "print the BG/NBD and Gamma-Gamma parameters of a DuckDB build as JSON",
+        "Print the prediction parameters (mart prediction_parameters) of a DuckDB build "
+        "as the JSON the dbt var segments_prediction_parameters takes, e.g. to score another engine with the "
+        "same parameters: SEGMENTS_PREDICTION_PARAMETERS=\"$(segments parameters)\" segments build "
+        "--target postgres.",
+        _add_parameters_arguments,
+        cmd_parameters,
+        (_add_database,),
+    ),
+    Command(
+        "validate",
+        "check the built marts with Great Expectations and write HTML Data Docs",
+        "Validate the marts with Great Expectations suites built from the seeds and "
+        "the dbt vars: keys, score ranges, accepted labels, row counts against dim_contacts and "
+        "the label seeds, and the revenue reconciliation of fct_orders with contact_rfm. Writes "
+        "Data Docs to OUT/data_docs/local_site/index.html; exits 1 if any expectation fails.",
+        _add_validate_arguments,
+        cmd_validate,
+        (_add_database,),
+    ),
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,9 +23,9 @@ import vl_convert
 
 from segments.build_log import check_build
 from segments.errors import SegmentsError
+from segments.sql import build_settings
 from segments.sql import relation as _relation
 
-PARETO_POINTS = 200
 PALETTE = "blues"
 
 
@@ -97,8 +97,10 @@ def _jsonable(rows: list[dict]) -> list[dict]:
 
 def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     segments = _relation(connection, "contact_segments")
-    as_of, contacts, customers = connection.execute(
-        f"select max(as_of_date), count(*), sum(case when frequency > 0 then 1 else 0 end) from {segments}"
+    as_of, contacts = connection.execute(f"select max(as_of_date), count(*) from {segments}").fetchone()
+    (customers,) = connection.execute(
+        f"select sum(customers) from {_relation(connection, 'rpt_segment_shares')} "
+        "where segment_dimension = 'lifecycle_stage'"
     ).fetchone()
     orders, revenue = connection.execute(
         f"select count(*), sum(revenue_amount) from {_relation(connection, 'fct_orders')}"
@@ -128,10 +130,9 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
 
 
 def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
-    rfm = _relation(connection, "contact_rfm")
     cells = _jsonable(_rows(connection, f"""
-        select r_score, f_score, count(*) as customers, sum(monetary) as revenue
-        from {rfm} group by 1, 2 order by 1, 2
+        select r_score, f_score, customers, revenue_amount as revenue
+        from {_relation(connection, 'rpt_rfm_grid')} order by r_score, f_score
     """))
     base = alt.Chart(alt.Data(values=cells)).encode(
         x=alt.X("f_score:O", title="frequency score (F)"),
@@ -154,15 +155,11 @@ def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
         (revenue + revenue_text).properties(width=260, height=220, title="Revenue per R x F cell"),
     ).resolve_scale(color="independent")
     segments = _rows(connection, f"""
-        with sized as (
-            select rfm_segment, count(*) as customers, sum(monetary) as revenue from {rfm} group by 1
-        )
-        select sized.rfm_segment, sized.customers,
-               sized.customers * 1.0 / sum(sized.customers) over () as customer_share,
-               sized.revenue / nullif(sum(sized.revenue) over (), 0) as revenue_share,
+        select shares.label as rfm_segment, shares.customers, shares.customer_share, shares.revenue_share,
                map.description, map.recommended_action
-        from sized
-        left join {_relation(connection, 'rfm_segments')} as map using (rfm_segment)
+        from {_relation(connection, 'rpt_segment_shares')} as shares
+        inner join {_relation(connection, 'rfm_segments')} as map on shares.label = map.rfm_segment
+        where shares.segment_dimension = 'rfm_segment' and shares.customers > 0
         order by map.segment_order
     """)
     table = _table(
@@ -175,30 +172,15 @@ def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _abc(connection: duckdb.DuckDBPyConnection) -> str:
-    abc = _relation(connection, "contact_abc")
     points = _jsonable(_rows(connection, f"""
-        with ranked as (
-            select monetary, abc_tier,
-                   row_number() over (order by monetary desc, contact_id) as position,
-                   count(*) over () as customers,
-                   sum(monetary) over (order by monetary desc, contact_id) / nullif(sum(monetary) over (), 0)
-                       as cumulative_revenue_share
-            from {abc}
-        ),
-        sampled as (
-            select position * 1.0 / customers as cumulative_customer_share, cumulative_revenue_share, abc_tier,
-                   ntile({PARETO_POINTS}) over (order by position) as bucket, position, customers
-            from ranked
-        )
-        select max(cumulative_customer_share) as cumulative_customer_share,
-               max(cumulative_revenue_share) as cumulative_revenue_share, min(abc_tier) as abc_tier
-        from sampled group by bucket order by 1
+        select cumulative_customer_share, cumulative_revenue_share, abc_tier
+        from {_relation(connection, 'rpt_abc_pareto_curve')} order by curve_point
     """))
-    points = [{"cumulative_customer_share": 0.0, "cumulative_revenue_share": 0.0, "abc_tier": "A"}] + points
     tiers = _rows(connection, f"""
-        select abc_tier, count(*) as customers, count(*) * 1.0 / sum(count(*)) over () as customer_share,
-               sum(monetary) / nullif(sum(sum(monetary)) over (), 0) as revenue_share
-        from {abc} group by 1 order by 1
+        select label as abc_tier, customers, customer_share, revenue_share
+        from {_relation(connection, 'rpt_segment_shares')}
+        where segment_dimension = 'abc_tier' and customers > 0
+        order by label
     """)
     cutoffs = [
         {"cutoff": value, "label": f"{int(round(100 * value))} % of revenue"} for value in _abc_cutoffs(connection)
@@ -222,21 +204,18 @@ def _abc(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _abc_cutoffs(connection: duckdb.DuckDBPyConnection) -> list[float]:
-    """The cut-offs the tiers were built with, read back from the tiers themselves."""
-    rows = connection.execute(f"""
-        select abc_tier, max(cumulative_revenue_share) from {_relation(connection, 'contact_abc')}
-        group by 1 order by 1
-    """).fetchall()
-    return [float(share) for _, share in rows[:-1] if share is not None]
+    """The cut-offs the tiers were built with (var segments_abc_cutoffs, from rpt_build_settings)."""
+    return [float(share) for share in build_settings(connection)["segments_abc_cutoffs"]]
 
 
 def _lifecycle(connection: duckdb.DuckDBPyConnection) -> str:
     stages = _jsonable(_rows(connection, f"""
         select stages.stage_order, stages.lifecycle_stage, stages.definition, stages.recommended_action,
-               count(lifecycle.contact_id) as contacts
+               coalesce(shares.contacts, 0) as contacts
         from {_relation(connection, 'lifecycle_stages')} as stages
-        left join {_relation(connection, 'contact_lifecycle')} as lifecycle using (lifecycle_stage)
-        group by 1, 2, 3, 4 order by 1
+        left join {_relation(connection, 'rpt_segment_shares')} as shares
+            on shares.segment_dimension = 'lifecycle_stage' and shares.label = stages.lifecycle_stage
+        order by stages.stage_order
     """))
     order = [row["lifecycle_stage"] for row in stages]
     bars = alt.Chart(alt.Data(values=stages)).mark_bar(color="#1f5fa8").encode(
@@ -302,6 +281,7 @@ def _movement(connection: duckdb.DuckDBPyConnection) -> str:
     moves = _jsonable(_rows(connection, f"""
         select from_label, to_label, contacts, revenue_amount from {movement}
         where segment_dimension = 'lifecycle_stage'
+        order by from_label, to_label
     """))
     base = alt.Chart(alt.Data(values=moves)).encode(
         x=alt.X("to_label:N", title=f"stage on {period[1]}"),

@@ -109,3 +109,14 @@ def check_warehouse(warehouse: Path) -> None:
         duckdb.connect(str(warehouse)).close()
     except duckdb.Error as error:
         raise SegmentsError(warehouse_error(error, warehouse)) from None
+
+
+def build_settings(connection: duckdb.DuckDBPyConnection) -> dict:
+    """The vars the marts were built with (reporting model rpt_build_settings), so what reads the
+    marts follows a build run with --vars or inside a host project."""
+    import json
+
+    rows = connection.execute(
+        f"select setting_name, setting_value from {relation(connection, 'rpt_build_settings')}"
+    ).fetchall()
+    return {name: json.loads(value) for name, value in rows}

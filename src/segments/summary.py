@@ -109,32 +109,31 @@ def _percent(value: float | None) -> str:
 
 def _segment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """Size and revenue share of every RFM segment, ABC tier and lifecycle stage."""
-    rfm = _relation(connection, "contact_rfm")
-    as_of = connection.execute(f"select max(as_of_date) from {rfm}").fetchone()[0]
+    shares = _relation(connection, "rpt_segment_shares")
+    as_of = connection.execute(f"select max(as_of_date) from {_relation(connection, 'contact_rfm')}").fetchone()[0]
     lines = [f"Segments as of {as_of}", ""]
-    for title, relation, label, order in (
-        ("RFM segments", rfm, "rfm_segment", "revenue_share desc, label"),
-        ("ABC tiers", _relation(connection, "contact_abc"), "abc_tier", "label"),
+    for title, dimension, order in (
+        ("RFM segments", "rfm_segment", "revenue_share desc, label"),
+        ("ABC tiers", "abc_tier", "label"),
     ):
         rows = connection.execute(
             f"""
-            select {label} as label, count(*) as customers,
-                   count(*) / sum(count(*)) over () as customer_share,
-                   sum(monetary) / nullif(sum(sum(monetary)) over (), 0) as revenue_share
-            from {relation} group by 1 order by {order}
+            select label, customers, customer_share, revenue_share from {shares}
+            where segment_dimension = '{dimension}' and customers > 0 order by {order}
             """
         ).fetchall()
         lines += _table(
             title,
-            (label, "customers", "share", "revenue share"),
+            (dimension, "customers", "share", "revenue share"),
             [(name, f"{count:,}", _percent(share), _percent(revenue)) for name, count, share, revenue in rows],
         ) + [""]
     stages = connection.execute(
         f"""
-        select lifecycle.lifecycle_stage, count(*), count(*) / sum(count(*)) over ()
-        from {_relation(connection, "contact_lifecycle")} as lifecycle
-        left join {_relation(connection, "lifecycle_stages")} as stages using (lifecycle_stage)
-        group by lifecycle.lifecycle_stage, stages.stage_order order by stages.stage_order
+        select shares.label, shares.contacts, shares.contact_share
+        from {shares} as shares
+        inner join {_relation(connection, "lifecycle_stages")} as stages on shares.label = stages.lifecycle_stage
+        where shares.segment_dimension = 'lifecycle_stage' and shares.contacts > 0
+        order by stages.stage_order
         """
     ).fetchall()
     lines += _table(
@@ -165,11 +164,8 @@ def _prediction_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         "",
     ]
     bands = connection.execute(
-        f"""
-        select churn_risk, count(*), count(*) / sum(count(*)) over (), avg(p_no_purchase),
-               sum(predicted_clv) / nullif(sum(sum(predicted_clv)) over (), 0)
-        from {_relation(connection, "contact_predictions")} group by 1 order by 4
-        """
+        "select churn_risk, customers, customer_share, avg_p_no_purchase, predicted_clv_share "
+        f"from {_relation(connection, 'rpt_churn_risk_bands')} order by avg_p_no_purchase, churn_risk"
     ).fetchall()
     lines += _table(
         "Churn risk (probability of no purchase in the horizon)",
@@ -194,9 +190,10 @@ def _prediction_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 def _abell_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """Unclassified contacts and the top opportunity cells of the Abell matrix."""
     unclassified, contacts = connection.execute(
-        "select sum(case when client_group = 'unclassified' then 1 else 0 end), count(*) "
-        f"from {_relation(connection, 'contact_abell')}"
+        "select sum(case when label = 'unclassified' then contacts else 0 end), sum(contacts) "
+        f"from {_relation(connection, 'rpt_segment_shares')} where segment_dimension = 'client_group'"
     ).fetchone()
+    unclassified, contacts = int(unclassified or 0), int(contacts or 0)
     cells = connection.execute(
         f"""
         select opportunity_rank, client_group, need, technology, contacts_with_need, adopters,

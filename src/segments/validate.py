@@ -27,6 +27,7 @@ import duckdb
 
 from segments.errors import SegmentsError
 from segments.project import segment_dimensions
+from segments.sql import build_settings
 from segments.sql import first_lines as _first_line
 
 MARTS = "main"
@@ -154,7 +155,7 @@ def validate(
         raise SegmentsError(f"{warehouse}: cannot open the warehouse: {message}") from None
     try:
         connection.begin()  # one snapshot for every table read
-        suites, skipped, notes = _suites(connection, _dbt_vars(connection))
+        suites, skipped, notes = _suites(connection, build_settings(connection))
         connection.rollback()
     except SegmentsError as error:
         raise SegmentsError(f"{warehouse}: {error}") from None
@@ -177,19 +178,6 @@ def validate(
 
 
 # --- configuration -----------------------------------------------------------------------------
-
-
-def _dbt_vars(connection: duckdb.DuckDBPyConnection) -> dict:
-    """The vars the marts were built with (reporting model rpt_build_settings), so a build run
-    with --vars or inside a host project is checked against what it ran with."""
-    import json
-
-    from segments.sql import relation
-
-    rows = connection.execute(
-        f"select setting_name, setting_value from {relation(connection, 'rpt_build_settings')}"
-    ).fetchall()
-    return {name: json.loads(value) for name, value in rows}
 
 
 # --- the suites --------------------------------------------------------------------------------
@@ -232,11 +220,8 @@ def _count(connection, relation: str) -> int:
     return int(count)
 
 
-def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
-    """The suites with their frames, the suites skipped, and notes for the report."""
-    from great_expectations import expectations as gxe
-
-    tables = _tables(connection)
+def _check_required(tables: dict) -> None:
+    """Refuse to validate before the marts every suite reads are built."""
     missing = [f"{schema}.{table}" for schema, table in REQUIRED if (schema, table) not in tables]
     if len(missing) == len(REQUIRED):
         raise SegmentsError("the marts are not built yet: run `segments build` first")
@@ -245,139 +230,161 @@ def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
         listed = ", ".join(missing[:3]) + (f" and {more} more" if more > 0 else "")
         raise SegmentsError(f"not in the warehouse yet: {listed}: run `segments build` first")
 
-    bins = int(dbt_vars.get("segments_rfm_bins") or 5)
-    segments_abc_labels = [str(label) for label in (dbt_vars.get("segments_abc_labels") or ["A", "B", "C"])]
-    window_days = dbt_vars.get("segments_rfm_window_days")
-    rfm_segments = _values(connection, f"{SEEDS}.rfm_segments", "rfm_segment")
-    stages = _values(connection, f"{SEEDS}.lifecycle_stages", "lifecycle_stage")
-    groups = _values(connection, f"{SEEDS}.abell_client_group_labels", "client_group")
-    needs = _values(connection, f"{SEEDS}.abell_need_labels", "need")
-    contacts = _count(connection, f"{MARTS}.dim_contacts")
-    cells = 1
-    for seed in ("abell_client_group_labels", "abell_need_labels", "abell_technology_labels"):
-        cells *= _count(connection, f"{SEEDS}.{seed}")
 
-    def unique_key(column: str = "contact_id") -> list:
-        return [
-            gxe.ExpectColumnValuesToBeUnique(column=column),
-            gxe.ExpectColumnValuesToNotBeNull(column=column),
-        ]
+@dataclass(frozen=True)
+class _Expected:
+    """What the marts are checked against: the build's vars and the label seeds."""
 
-    def not_null(*columns: str) -> list:
-        return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
+    bins: int
+    abc_labels: list[str]
+    window_days: int | None
+    rfm_segments: list[str]
+    stages: list[str]
+    groups: list[str]
+    needs: list[str]
+    contacts: int
+    cells: int
 
-    def rows_of_dim_contacts() -> Any:
-        return gxe.ExpectTableRowCountToEqual(
-            value=contacts,
-            meta={"compared_with": f"{MARTS}.dim_contacts", "rows": contacts},
-            description=f"Must have exactly as many rows as {MARTS}.dim_contacts ({contacts:,}).",
+    @classmethod
+    def read(cls, connection: duckdb.DuckDBPyConnection, dbt_vars: dict) -> _Expected:
+        cells = 1
+        for seed in ("abell_client_group_labels", "abell_need_labels", "abell_technology_labels"):
+            cells *= _count(connection, f"{SEEDS}.{seed}")
+        return cls(
+            bins=int(dbt_vars.get("segments_rfm_bins") or 5),
+            abc_labels=[str(label) for label in (dbt_vars.get("segments_abc_labels") or ["A", "B", "C"])],
+            window_days=dbt_vars.get("segments_rfm_window_days"),
+            rfm_segments=_values(connection, f"{SEEDS}.rfm_segments", "rfm_segment"),
+            stages=_values(connection, f"{SEEDS}.lifecycle_stages", "lifecycle_stage"),
+            groups=_values(connection, f"{SEEDS}.abell_client_group_labels", "client_group"),
+            needs=_values(connection, f"{SEEDS}.abell_need_labels", "need"),
+            contacts=_count(connection, f"{MARTS}.dim_contacts"),
+            cells=cells,
         )
 
-    def mart(name: str, columns: list[str]) -> Any:
-        return _column_frame(connection, tables, (MARTS, name), columns)
 
-    suites = [
-        _Suite(
-            "contact_rfm",
-            f"{MARTS}.contact_rfm",
-            mart("contact_rfm", ["contact_id", "recency_days", "r_score", "f_score", "m_score",
-                                 "rfm_cell", "rfm_segment"]),
+def _unique_key(column: str = "contact_id") -> list:
+    from great_expectations import expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeUnique(column=column), gxe.ExpectColumnValuesToNotBeNull(column=column)]
+
+
+def _not_null(*columns: str) -> list:
+    from great_expectations import expectations as gxe
+
+    return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
+
+
+def _rows_of_dim_contacts(expected: _Expected) -> Any:
+    from great_expectations import expectations as gxe
+
+    return gxe.ExpectTableRowCountToEqual(
+        value=expected.contacts,
+        meta={"compared_with": f"{MARTS}.dim_contacts", "rows": expected.contacts},
+        description=f"Must have exactly as many rows as {MARTS}.dim_contacts ({expected.contacts:,}).",
+    )
+
+
+def _mart_expectations(expected: _Expected) -> dict[str, tuple[list[str], list]]:
+    """mart -> (the columns its frame needs, its expectations), for the marts every build has."""
+    from great_expectations import expectations as gxe
+
+    in_set = gxe.ExpectColumnValuesToBeInSet
+    return {
+        "contact_rfm": (
+            ["contact_id", "recency_days", "r_score", "f_score", "m_score", "rfm_cell", "rfm_segment"],
             [
-                *unique_key(),
-                *[
-                    gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=bins)
-                    for score in ("r_score", "f_score", "m_score")
-                ],
-                *not_null("r_score", "f_score", "m_score", "rfm_segment"),
-                gxe.ExpectColumnValuesToBeInSet(column="rfm_segment", value_set=rfm_segments),
+                *_unique_key(),
+                *[gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=expected.bins)
+                  for score in ("r_score", "f_score", "m_score")],
+                *_not_null("r_score", "f_score", "m_score", "rfm_segment"),
+                in_set(column="rfm_segment", value_set=expected.rfm_segments),
                 gxe.ExpectColumnValuesToBeBetween(column="recency_days", min_value=0),
                 gxe.ExpectColumnValuesToMatchRegex(column="rfm_cell", regex="^[0-9]+$"),
             ],
         ),
-        _Suite(
-            "contact_abc",
-            f"{MARTS}.contact_abc",
-            mart("contact_abc", ["contact_id", "abc_tier", "revenue_share"]),
+        "contact_abc": (
+            ["contact_id", "abc_tier", "revenue_share"],
             [
-                *unique_key(),
-                *not_null("abc_tier", "revenue_share"),
-                gxe.ExpectColumnValuesToBeInSet(column="abc_tier", value_set=segments_abc_labels),
+                *_unique_key(),
+                *_not_null("abc_tier", "revenue_share"),
+                in_set(column="abc_tier", value_set=expected.abc_labels),
                 gxe.ExpectColumnValuesToBeBetween(column="revenue_share", min_value=0, max_value=1),
             ],
         ),
-        _Suite(
-            "contact_lifecycle",
-            f"{MARTS}.contact_lifecycle",
-            mart("contact_lifecycle", ["contact_id", "lifecycle_stage"]),
+        "contact_lifecycle": (
+            ["contact_id", "lifecycle_stage"],
             [
-                *unique_key(),
-                *not_null("lifecycle_stage"),
-                gxe.ExpectColumnValuesToBeInSet(column="lifecycle_stage", value_set=stages),
-                rows_of_dim_contacts(),
+                *_unique_key(),
+                *_not_null("lifecycle_stage"),
+                in_set(column="lifecycle_stage", value_set=expected.stages),
+                _rows_of_dim_contacts(expected),
             ],
         ),
-        _Suite(
-            "contact_abell",
-            f"{MARTS}.contact_abell",
-            mart("contact_abell", ["contact_id", "client_group", "primary_need"]),
+        "contact_abell": (
+            ["contact_id", "client_group", "primary_need"],
             [
-                *unique_key(),
-                *not_null("client_group", "primary_need"),
-                gxe.ExpectColumnValuesToBeInSet(column="client_group", value_set=groups),
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="primary_need", value_set=sorted({*needs, "unknown"})
-                ),
+                *_unique_key(),
+                *_not_null("client_group", "primary_need"),
+                in_set(column="client_group", value_set=expected.groups),
+                in_set(column="primary_need", value_set=sorted({*expected.needs, "unknown"})),
             ],
         ),
-        _Suite(
-            "abell_matrix",
-            f"{MARTS}.abell_matrix",
-            mart("abell_matrix", ["penetration"]),
+        "abell_matrix": (
+            ["penetration"],
             [
                 gxe.ExpectTableRowCountToEqual(
-                    value=cells,
-                    meta={"rows": cells},
+                    value=expected.cells,
+                    meta={"rows": expected.cells},
                     description="Must have one row per client group x need x technology of the "
-                    f"label seeds ({cells:,} rows).",
+                    f"label seeds ({expected.cells:,} rows).",
                 ),
                 gxe.ExpectColumnValuesToBeBetween(column="penetration", min_value=0, max_value=1),
             ],
         ),
-        _revenue_reconciliation(connection, window_days),
+    }
+
+
+def _segments_expectations(expected: _Expected, dimensions: list[str]) -> list:
+    """contact_segments: one row per contact, every dimension labelled, labels from the seeds."""
+    from great_expectations import expectations as gxe
+
+    return [
+        *_unique_key(),
+        *_not_null(*dimensions, "as_of_date", "segment_hash"),
+        gxe.ExpectColumnValuesToBeInSet(column="rfm_segment", value_set=[*expected.rfm_segments, "non_customer"]),
+        gxe.ExpectColumnValuesToBeInSet(column="abc_tier", value_set=[*expected.abc_labels, "non_customer"]),
+        _rows_of_dim_contacts(expected),
     ]
+
+
+def _suites(connection: duckdb.DuckDBPyConnection, dbt_vars: dict):
+    """The suites with their frames, the suites skipped, and notes for the report."""
+    tables = _tables(connection)
+    _check_required(tables)
+    expected = _Expected.read(connection, dbt_vars)
+    suites = [
+        _Suite(name, f"{MARTS}.{name}", _column_frame(connection, tables, (MARTS, name), columns), expectations)
+        for name, (columns, expectations) in _mart_expectations(expected).items()
+    ]
+    suites.append(_revenue_reconciliation(connection, expected.window_days))
     skipped: list[SuiteResult] = []
-    dimensions = segment_dimensions()
+    # the dimensions the build declared (a host project may declare its own), else this project's
+    dimensions = list(dbt_vars.get("segments_segment_dimensions") or segment_dimensions())
     if (MARTS, OPTIONAL_SEGMENTS) in tables:
-        suites.append(
-            _Suite(
-                OPTIONAL_SEGMENTS,
-                f"{MARTS}.{OPTIONAL_SEGMENTS}",
-                mart(OPTIONAL_SEGMENTS, ["contact_id", *dimensions, "as_of_date", "segment_hash"]),
-                [
-                    *unique_key(),
-                    *not_null(*dimensions, "as_of_date", "segment_hash"),
-                    gxe.ExpectColumnValuesToBeInSet(
-                        column="rfm_segment", value_set=[*rfm_segments, "non_customer"]
-                    ),
-                    gxe.ExpectColumnValuesToBeInSet(
-                        column="abc_tier", value_set=[*segments_abc_labels, "non_customer"]
-                    ),
-                    rows_of_dim_contacts(),
-                ],
-            )
-        )
+        columns = ["contact_id", *dimensions, "as_of_date", "segment_hash"]
+        frame = _column_frame(connection, tables, (MARTS, OPTIONAL_SEGMENTS), columns)
+        suites.append(_Suite(OPTIONAL_SEGMENTS, f"{MARTS}.{OPTIONAL_SEGMENTS}", frame,
+                             _segments_expectations(expected, dimensions)))
     else:
-        skipped.append(
-            SuiteResult(
-                OPTIONAL_SEGMENTS,
-                skipped=f"{NOT_BUILT}: {MARTS}.{OPTIONAL_SEGMENTS} is not in the warehouse",
-            )
-        )
+        skipped.append(SuiteResult(
+            OPTIONAL_SEGMENTS, skipped=f"{NOT_BUILT}: {MARTS}.{OPTIONAL_SEGMENTS} is not in the warehouse"
+        ))
     notes = []
-    if window_days is not None:
+    if expected.window_days is not None:
         notes.append(
-            f"note: var segments_rfm_window_days = {window_days}: contact_rfm.monetary covers the window "
-            "only, so revenue_reconciliation checks it does not exceed fct_orders revenue"
+            f"note: var segments_rfm_window_days = {expected.window_days}: contact_rfm.monetary covers the "
+            "window only, so revenue_reconciliation checks it does not exceed fct_orders revenue"
         )
     return suites, skipped, notes
 

@@ -159,3 +159,32 @@ def test_the_export_help_lists_every_dimension(capsys: pytest.CaptureFixture) ->
         main(["export", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert all(dimension in help_text for dimension in segment_dimensions()), help_text
+
+
+# What the CLI's modules name as relations: relation(connection, 'x'), ("main", "x") pairs and the
+# keys of export.RELATIONS.
+NAMED_RELATION = re.compile(r"""relation\(connection, ["'](\w+)["']|\(MARTS, "(\w+)"\)|\(SEEDS, "(\w+)"\)""")
+READERS = ("summary", "report", "validate", "export", "parameters", "build_log", "engines")
+
+
+def test_the_cli_reads_only_marts_reporting_models_and_seeds(manifest: dict) -> None:
+    from segments import export
+
+    published = {node["name"] for node in manifest["nodes"].values()
+                 if node["resource_type"] in ("seed", "snapshot", "model")
+                 and layer(node) in ("seed", "marts", "snapshot", "reporting")}
+    named = set(export.RELATIONS)
+    for module in READERS:
+        source = (ROOT / "src" / "segments" / f"{module}.py").read_text(encoding="utf-8")
+        named |= {name for match in NAMED_RELATION.finditer(source) for name in match.groups() if name}
+    assert len(named) > 25, sorted(named)
+    assert named - published == set(), "the CLI reads models below the marts"
+
+
+def test_the_prediction_fit_imports_only_the_fitting_module() -> None:
+    """int_prediction_fits runs inside dbt: it may import segments.predict, which imports numpy and
+    scipy only, never the CLI or anything that reads the warehouse."""
+    model = (ROOT / "models" / "intermediate" / "predictions" / "int_prediction_fits.py").read_text("utf-8")
+    assert set(re.findall(r"from (segments[\w.]*) import", model)) == {"segments.predict"}
+    fitter = (ROOT / "src" / "segments" / "predict.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import) segments", fitter, re.M)

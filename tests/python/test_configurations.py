@@ -195,6 +195,20 @@ def test_validate_checks_the_marts_against_the_settings_they_were_built_with(bui
     assert run_cli("validate", "--database", str(database), "--out", str(tmp_path / "gx")) == 0
 
 
+def test_a_customer_is_one_whatever_the_rfm_window(builds: dict, tmp_path: Path) -> None:
+    """With a 365-day window some customers have no order in it (frequency 0): they stay customers
+    (doc customer: a completed order on or before as_of_date) in contact_rfm, segment_kpis, the
+    report's shares and the summary."""
+    database = builds["gbp_rfm4_window365"]["database"]
+    (outside_window,), = _one(database, "select count(*) from main.contact_rfm where frequency = 0")
+    assert outside_window > 0
+    (customers,), = _one(database, "select count(*) from main.dim_contacts where is_customer")
+    assert _one(database, "select count(*) from main.contact_rfm") == [(customers,)]
+    for dimension in ("rfm_segment", "abc_tier", "lifecycle_stage", "churn_risk"):
+        assert _one(database, "select sum(customers) from main.rpt_segment_shares "
+                              f"where segment_dimension = '{dimension}'") == [(customers,)], dimension
+
+
 def test_load_stamp_settings_keep_the_marts(builds: dict) -> None:
     from marts import differences, differing
 

@@ -8,41 +8,21 @@ contact_technology_revenue as (
     select * from {{ ref('int_contact_technology_revenue') }}
 ),
 
-client_groups as (
-    select * from {{ ref('abell_client_group_labels') }}
-),
-
-needs as (
-    select * from {{ ref('abell_need_labels') }}
-),
-
-technologies as (
-    select * from {{ ref('abell_technology_labels') }}
+abell_axis_labels as (
+    select * from {{ ref('int_abell_axis_labels') }}
 ),
 
 axis_labels as (
     select
-        'client_group' as abell_axis,
-        client_group as label,
+        abell_axis,
+        label,
         display_order
-    from client_groups
-    union all
-    select
-        'need' as abell_axis,
-        need as label,
-        display_order
-    from needs
+    from abell_axis_labels
     union all
     select
         'need' as abell_axis,
         'unknown' as label,
         999 as display_order
-    union all
-    select
-        'technology' as abell_axis,
-        technology as label,
-        display_order
-    from technologies
 ),
 
 contact_axes as (

@@ -3,16 +3,8 @@
 
 with
 
-client_groups as (
-    select * from {{ ref('abell_client_group_labels') }}
-),
-
-needs as (
-    select * from {{ ref('abell_need_labels') }}
-),
-
-technologies as (
-    select * from {{ ref('abell_technology_labels') }}
+abell_axis_labels as (
+    select * from {{ ref('int_abell_axis_labels') }}
 ),
 
 contact_abell as (
@@ -26,16 +18,20 @@ contact_technology_revenue as (
 cells as (
     -- The full cross product: empty cells are the point.
     select
-        client_groups.client_group,
-        needs.need,
-        technologies.technology,
+        client_groups.label as client_group,
+        needs.label as need,
+        technologies.label as technology,
         client_groups.display_order as client_group_order,
         needs.display_order as need_order,
         technologies.display_order as technology_order,
         technologies.is_offer
-    from client_groups
-    cross join needs
-    cross join technologies
+    from abell_axis_labels as client_groups
+    cross join abell_axis_labels as needs
+    cross join abell_axis_labels as technologies
+    where
+        client_groups.abell_axis = 'client_group'
+        and needs.abell_axis = 'need'
+        and technologies.abell_axis = 'technology'
 ),
 
 demand as (

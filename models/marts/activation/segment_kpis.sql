@@ -18,8 +18,9 @@ contact_order_facts as (
 contact_measures as (
     select
         contact_segments.*,
-        case when contact_segments.frequency >= 1 then 1 else 0 end as is_customer,
-        case when contact_segments.frequency >= 2 then 1 else 0 end as is_repeat_customer,
+        -- a customer (doc customer) by all history up to as_of_date, whatever the RFM window
+        case when contact_order_facts.is_customer then 1 else 0 end as is_customer,
+        case when contact_order_facts.lifetime_frequency >= 2 then 1 else 0 end as is_repeat_customer,
         case when contact_segments.is_unsubscribed then 1 else 0 end as is_unsubscribed_flag,
         coalesce(contact_engagement_facts.emails_sent, 0) as emails_sent,
         coalesce(contact_engagement_facts.email_opens, 0) as email_opens,

@@ -10,16 +10,8 @@ rfm_segments as (
     select * from {{ ref('rfm_segments') }}
 ),
 
-client_groups as (
-    select * from {{ ref('abell_client_group_labels') }}
-),
-
-needs as (
-    select * from {{ ref('abell_need_labels') }}
-),
-
-technologies as (
-    select * from {{ ref('abell_technology_labels') }}
+abell_axis_labels as (
+    select * from {{ ref('int_abell_axis_labels') }}
 ),
 
 loyalty_segments as (
@@ -48,23 +40,17 @@ labels as (
     {% endfor %}
     union all
     select
-        'client_group' as segment_dimension,
-        client_group as label
-    from client_groups
-    union all
-    select
-        'primary_need' as segment_dimension,
-        need as label
-    from needs
+        case abell_axis
+            when 'need' then 'primary_need'
+            when 'technology' then 'primary_technology'
+            else abell_axis
+        end as segment_dimension,
+        label
+    from abell_axis_labels
     union all
     select
         'primary_need' as segment_dimension,
         'unknown' as label
-    union all
-    select
-        'primary_technology' as segment_dimension,
-        technology as label
-    from technologies
     union all
     select
         'primary_technology' as segment_dimension,

@@ -5,20 +5,8 @@ order_lines as (
 ),
 
 final as (
-    select
-        order_id,
-        line_number,
-        contact_id,
-        product_id,
-        order_line_status,
-        product_category,
-        original_currency,
-        fx_rate_to_reporting,
-        quantity,
-        net_amount,
-        revenue_amount,
-        ordered_at,
-        order_date
+    -- the columns _core__models.yml declares: the order's discount stays in int_orders
+    select {{ segments.declared_columns() }}
     from order_lines
 )
 
