@@ -12,10 +12,10 @@ contact_abc as (
 ranked as (
     select
         abc_tier,
-        row_number() over (order by monetary desc, contact_id) as customer_rank,
+        row_number() over (order by monetary desc, contact_id asc) as customer_rank,
         count(*) over () as customers,
         {{ segments.ratio(
-            'sum(monetary) over (order by monetary desc, contact_id rows between unbounded preceding and current row)',
+            'sum(monetary) over (order by monetary desc, contact_id asc rows between unbounded preceding and current row)',
             'sum(monetary) over ()'
         ) }} as cumulative_revenue_share
     from contact_abc

@@ -30,6 +30,8 @@ DBT = Path(sys.executable).parent / "dbt"
 END_DATE = "2026-06-30"
 # Close to what the fit gives on this data (a fixed set a user pins from `segments parameters`).
 PARAMETERS = {"scoring": {"r": 0.22, "alpha": 13.2, "a": 0.58, "b": 11.5, "p": 0.83, "q": 12.4, "gamma": 18000.0}}
+# Spend too heavy-tailed for Gamma-Gamma (q <= 1): its mean does not exist.
+HEAVY_TAILED = {"scoring": {**PARAMETERS["scoring"], "q": 0.8}}
 
 # name -> (data set, vars). Every documented setting appears in at least one.
 CONFIGURATIONS = {
@@ -43,8 +45,8 @@ CONFIGURATIONS = {
     "absent_load_stamp": ("no_stamp", {}),
     "no_customers": ("no_orders", {}),
     # One customer cannot identify the BG/NBD and Gamma-Gamma parameters: the fit stops with a
-    # message naming this var, and a user scores with a fixed set instead.
-    "single_customer": ("one_customer", {"segments_prediction_parameters": PARAMETERS}),
+    # message naming this var, and a user scores with a fixed set instead (here with q <= 1).
+    "single_customer": ("one_customer", {"segments_prediction_parameters": HEAVY_TAILED}),
     "no_interactions": ("no_interactions", {}),
 }
 
@@ -178,6 +180,21 @@ def test_without_customers_every_contact_is_still_segmented(builds: dict) -> Non
 def test_a_single_customer_builds(builds: dict) -> None:
     database = builds["single_customer"]["database"]
     assert _one(database, "select count(*) from main.contact_rfm") == [(1,)]
+
+
+def test_spend_too_heavy_tailed_for_gamma_gamma_falls_back_to_the_observed_mean(builds: dict) -> None:
+    """q = 0.8: the customer's expected order value is its own mean order value, flagged, and the
+    CLV is built on it (before, the not_null test on expected_order_value failed the build)."""
+    database = builds["single_customer"]["database"]
+    (row,) = _one(database, """
+        select predictions.expected_order_value, predictions.is_order_value_observed,
+               round(summary.observed_order_value, 6), predictions.predicted_clv
+        from main.contact_predictions as predictions
+        inner join main.int_customer_purchase_summary as summary
+            on summary.contact_id = predictions.contact_id and summary.fit_purpose = 'scoring'
+    """)
+    value, observed_flag, observed_mean, clv = row
+    assert observed_flag is True and value == observed_mean and value > 0 and clv > 0
 
 
 def test_no_interactions_builds(builds: dict) -> None:

@@ -59,6 +59,7 @@ purchase_facts as (
         max(first_purchases.first_order_date) as first_order_date,
         max(purchases_before_cutoff.order_date) as last_order_date,
         count(*) - 1 as repeat_purchases,
+        sum(purchases_before_cutoff.day_revenue) as revenue,
         sum(
             case
                 when purchases_before_cutoff.order_date > first_purchases.first_order_date
@@ -103,6 +104,8 @@ summary as (
             when purchase_facts.repeat_purchases > 0
                 then {{ segments.ratio('purchase_facts.repeat_revenue', 'purchase_facts.repeat_purchases') }}
         end as repeat_order_value,
+        -- every purchase day counted, the first included: the Gamma-Gamma fallback when q <= 1
+        {{ segments.ratio('purchase_facts.revenue', 'purchase_facts.repeat_purchases + 1') }} as observed_order_value,
         case
             when purchase_facts.fit_purpose = 'calibration'
                 then coalesce(holdout_purchases.holdout_purchases, 0)

@@ -20,12 +20,17 @@ import pandas as pd
 
 
 def _fit(purpose, cutoff_date, counts, spend):
+    from threadpoolctl import threadpool_limits
+
     from segments.predict import fit_bgnbd, fit_gamma_gamma
 
     try:
-        bgnbd = fit_bgnbd(counts["x"].to_numpy(), counts["t_x"].to_numpy(), counts["big_t"].to_numpy(),
-                          weights=counts["customers"].to_numpy())
-        gamma_gamma = fit_gamma_gamma(spend["x"].to_numpy(), spend["m"].to_numpy())
+        # One BLAS thread: the arrays are a few thousand rows, and BLAS threads spinning against
+        # DuckDB's own on a small machine cost more than they bring (the result is the same).
+        with threadpool_limits(limits=1):
+            bgnbd = fit_bgnbd(counts["x"].to_numpy(), counts["t_x"].to_numpy(), counts["big_t"].to_numpy(),
+                              weights=counts["customers"].to_numpy())
+            gamma_gamma = fit_gamma_gamma(spend["x"].to_numpy(), spend["m"].to_numpy())
     except ValueError as error:
         raise ValueError(f"prediction_fits ({purpose} fit, cut-off {cutoff_date}): {error}; "
                          "set the var segments_prediction_parameters to fixed parameters instead") from None

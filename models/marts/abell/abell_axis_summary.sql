@@ -26,22 +26,17 @@ axis_labels as (
 ),
 
 contact_axes as (
-    select
-        'client_group' as abell_axis,
-        client_group as label,
-        contact_id,
-        is_customer,
-        revenue_amount
-    from contact_abell
-    union all
-    select
-        'need' as abell_axis,
-        primary_need as label,
-        contact_id,
-        is_customer,
-        revenue_amount
-    from contact_abell
-    union all
+    -- one row per contact and axis: its client group, its primary need, each technology it adopted
+    {% for axis, column in [('client_group', 'client_group'), ('need', 'primary_need')] %}
+        select
+            '{{ axis }}' as abell_axis,
+            {{ column }} as label,
+            contact_id,
+            is_customer,
+            revenue_amount
+        from contact_abell
+        union all
+    {% endfor %}
     select
         'technology' as abell_axis,
         technology as label,

@@ -30,6 +30,7 @@ customers as (
         purchase_summary.days_first_to_last,
         purchase_summary.days_first_to_cutoff,
         purchase_summary.repeat_order_value,
+        purchase_summary.observed_order_value,
         prediction_parameters.r_parameter,
         prediction_parameters.alpha_parameter,
         prediction_parameters.a_parameter,
@@ -105,10 +106,20 @@ scored as (
             'customers.b_parameter') }} as p_no_purchase,
         {{ segments.gamma_gamma_expected_value(
             'customers.repeat_purchases', 'customers.repeat_order_value',
-            'customers.p_parameter', 'customers.q_parameter', 'customers.gamma_parameter') }} as expected_order_value
+            'customers.p_parameter', 'customers.q_parameter', 'customers.gamma_parameter') }} as gamma_gamma_order_value
     from customers
     inner join expected_per_customer
         on customers.contact_id = expected_per_customer.contact_id
+),
+
+valued as (
+    -- Gamma-Gamma has no mean spend when q <= 1 (spend too heavy-tailed): the customer's observed
+    -- mean order value stands in, flagged, instead of a null that would leave CLV unknown.
+    select
+        *,
+        coalesce(gamma_gamma_order_value, observed_order_value) as expected_order_value,
+        gamma_gamma_order_value is null as is_order_value_observed
+    from scored
 ),
 
 rounded as (
@@ -123,9 +134,10 @@ rounded as (
         {{ segments.round_double('expected_purchases', 9) }} as expected_purchases,
         {{ segments.round_double('p_no_purchase', 9) }} as p_no_purchase,
         {{ segments.round_double('expected_order_value', 6) }} as expected_order_value,
+        is_order_value_observed,
         {{ segments.round_double('expected_order_value * discounted_expected_purchases', 6) }} as predicted_clv,
         series_last_term_share < 1e-12 as is_series_converged
-    from scored
+    from valued
 ),
 
 banded as (
