@@ -10,8 +10,8 @@ bands as (
     select
         churn_risk,
         count(*) as customers,
-        avg(p_no_purchase) as avg_p_no_purchase,
-        sum(predicted_clv) as predicted_clv_amount
+        {{ segments.ratio(segments.exact_sum('p_no_purchase', 9), 'count(*)') }} as avg_p_no_purchase,
+        {{ segments.exact_sum('predicted_clv', 6) }} as predicted_clv_amount
     from contact_predictions
     group by churn_risk
 ),

@@ -53,7 +53,7 @@ aggregated as (
         count(*) as contacts,
         cast(sum(is_customer) as bigint) as customers,
         sum(monetary) as revenue_amount,
-        sum(predicted_clv) as predicted_clv_amount,
+        {{ segments.exact_sum('predicted_clv', 6) }} as predicted_clv_amount,
         cast(sum(frequency) as bigint) as orders,
         cast(sum(is_repeat_customer) as bigint) as repeat_customers,
         cast(sum(is_unsubscribed_flag) as bigint) as unsubscribed_contacts,

@@ -78,13 +78,12 @@ expected_weighted as (
 ),
 
 expected_per_customer as (
-    -- max() picks the single row of the horizon; the exact decimal sum does not depend on row order.
+    -- max() picks the single row of the horizon.
     select
         contact_id,
         max(last_term_share) as series_last_term_share,
         max(case when horizon_days = {{ horizon_days }} then expected_purchases end) as expected_purchases,
-        cast(sum(cast(expected_purchases * discount_weight as decimal(38, 18))) as {{ segments.type_double() }})
-            as discounted_expected_purchases
+        {{ segments.exact_sum('expected_purchases * discount_weight', 18) }} as discounted_expected_purchases
     from expected_weighted
     group by contact_id
 ),

@@ -51,8 +51,7 @@ by_decile as (
     select
         lpad(cast(prediction_decile as {{ dbt.type_string() }}), 2, '0') as prediction_decile,
         count(*) as customers,
-        -- exact decimal sums: the total does not depend on row order
-        cast(sum(cast(predicted_purchases as decimal(38, 9))) as {{ segments.type_double() }}) as predicted_purchases,
+        {{ segments.exact_sum('predicted_purchases', 9) }} as predicted_purchases,
         sum(holdout_purchases) as actual_purchases
     from deciles
     group by prediction_decile
@@ -60,7 +59,7 @@ by_decile as (
     select
         'all' as prediction_decile,
         count(*) as customers,
-        cast(sum(cast(predicted_purchases as decimal(38, 9))) as {{ segments.type_double() }}) as predicted_purchases,
+        {{ segments.exact_sum('predicted_purchases', 9) }} as predicted_purchases,
         sum(holdout_purchases) as actual_purchases
     from deciles
 ),
