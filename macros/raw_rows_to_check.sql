@@ -3,7 +3,7 @@
     scan stays a plain scan) or when the raw table has no load stamp (the model is then rebuilt in
     full, said once in the log); on an incremental run the rows without a key (always checked
     again) and every row of the keys that rechecked_keys names (the other arguments are its). -#}
-{% macro raw_rows_to_check(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+{% macro raw_rows_to_check(table_name, key_column, rules_relation) -%}
     {%- set loaded_at = segments.raw_loaded_at(table_name) -%}
     {%- set has_stamp = loaded_at | trim == adapter.quote(var('segments_raw_loaded_at_column')) -%}
     {%- set incremental = is_incremental() -%}
@@ -17,7 +17,7 @@
         {%- set rechecked -%}
         {{ key_text }} is null
         or {{ key_text }} in (
-            {{ segments.rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) | indent(12) }}
+            {{ segments.rechecked_keys(table_name, key_column, rules_relation) | indent(12) }}
         )
         {%- endset -%}
     {%- endif -%}

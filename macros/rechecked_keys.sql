@@ -2,12 +2,11 @@
     checks every row and does not call it; see raw_rows_to_check).
     Those of rows loaded after the newest load the model has seen (or of unknown load time) and of
     rows the loader marks deleted (raw_is_deleted; forget_stale_checked_rows removed their checked
-    rows), and those whose contact check would now decide otherwise: a contact that arrived after
-    its rows (quarantined unknown_contact, now known) or that is no longer valid; and every key
-    when the rules (rules_relation, see rules_fingerprint) differ from those the table was checked
+    rows), and every key when the rules (rules_relation, see rules_fingerprint) differ from those the table was checked
     with. Every row of such a key is read from raw again, so duplicates, conflicts and whole-order
-    checks see all of the key. -#}
-{% macro rechecked_keys(table_name, key_column, contact_reason_column, contacts_relation, rules_relation) -%}
+    checks see all of the key. Whether a row's contact exists is not a check of staging (see
+    int_order_lines), so a contact that arrives or leaves rechecks nothing here. -#}
+{% macro rechecked_keys(table_name, key_column, rules_relation) -%}
     {%- set source_relation = source('raw', table_name) -%}
     {%- set key_text = segments.raw_key(table_name, key_column) -%}
     {%- set is_deleted = segments.raw_is_deleted(table_name) -%}
@@ -22,19 +21,6 @@
         {%- if is_deleted is not none %}
         or {{ is_deleted }}
         {%- endif %}
-
-    union
-
-    select checked.{{ key_column }}
-    from {{ this }} as checked
-    left join {{ contacts_relation }} as contacts
-        on checked.contact_id = contacts.contact_id
-    where
-        checked.{{ key_column }} is not null
-        and (
-            (checked.{{ contact_reason_column }} = 'unknown_contact' and contacts.contact_id is not null)
-            or (checked.{{ contact_reason_column }} is null and contacts.contact_id is null)
-        )
 
     union
 

@@ -1,4 +1,5 @@
-{#- What was quarantined, per source and reason, with the reason's meaning and a sample key. -#}
+{#- What was set aside, per source and reason, with the reason's meaning and a sample key: the
+    quarantined rows and the staged rows whose contact is unknown (left out of every fact). -#}
 with
 
 quarantine_contacts as (
@@ -11,6 +12,14 @@ quarantine_order_lines as (
 
 quarantine_interactions as (
     select * from {{ ref('quarantine_interactions') }}
+),
+
+order_lines_without_contact as (
+    select * from {{ ref('int_order_lines_without_contact') }}
+),
+
+interactions_without_contact as (
+    select * from {{ ref('int_interactions_without_contact') }}
 ),
 
 quarantine_reasons as (
@@ -35,6 +44,18 @@ quarantined_rows as (
         quarantine_reason,
         record_key
     from quarantine_interactions
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from order_lines_without_contact
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from interactions_without_contact
 ),
 
 overview as (

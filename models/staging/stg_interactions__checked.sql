@@ -13,21 +13,16 @@ label_spellings as (
     select * from {{ ref('stg_label_spellings') }}
 ),
 
-contacts as (
-    select * from {{ ref('stg_contacts') }}
-),
-
 rules as (
     -- what raw values are checked against: rows checked with other rules are checked again
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label']}) }}  -- noqa: LT05
 ),
 
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
--- duplicates collapsed into one and counted; on an incremental run those of the keys new rows or a
--- contact's change touch.
+-- duplicates collapsed into one and counted; on an incremental run those of the keys new rows touch.
 distinct_rows as (
     {{ segments.distinct_raw_rows_to_check(
-        'interactions', 'interaction_id', 'quarantine_reason', 'contacts', 'rules'
+        'interactions', 'interaction_id', 'rules'
     ) }}
 ),
 
@@ -96,13 +91,10 @@ checked as (
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
             when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
-            when contacts.contact_id is null then 'unknown_contact'
         end as quarantine_reason
     from row_checked
     left join conflicting_keys
         on row_checked.interaction_id = conflicting_keys.interaction_id
-    left join contacts
-        on row_checked.contact_id = contacts.contact_id
 ),
 
 final as (

@@ -25,21 +25,16 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
-contacts as (
-    select * from {{ ref('stg_contacts') }}
-),
-
 rules as (
     -- what raw values are checked against: rows checked with other rules are checked again
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rates': ['currency_code', 'units_per_eur']}) }}  -- noqa: LT05
 ),
 
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
--- duplicates collapsed into one and counted; on an incremental run those of the keys new rows or a
--- contact's change touch.
+-- duplicates collapsed into one and counted; on an incremental run those of the keys new rows touch.
 distinct_rows as (
     {{ segments.distinct_raw_rows_to_check(
-        'orders', 'order_id', 'line_quarantine_reason', 'contacts', 'rules'
+        'orders', 'order_id', 'rules'
     ) }}
 ),
 
@@ -124,7 +119,7 @@ conflicting_keys as (
     {{ segments.conflicting_keys('parsed', ['order_id', 'line_number']) }}
 ),
 
-contact_checked as (
+key_checked as (
     select
         row_checked.*,
         case
@@ -134,15 +129,12 @@ contact_checked as (
         case
             when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
             when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
-            when contacts.contact_id is null then 'unknown_contact'
         end as line_quarantine_reason
     from row_checked
     left join conflicting_keys
         on
             row_checked.order_id = conflicting_keys.order_id
             and row_checked.line_number = conflicting_keys.line_number
-    left join contacts
-        on row_checked.contact_id = contacts.contact_id
 ),
 
 order_facts as (
@@ -153,7 +145,7 @@ order_facts as (
         or min(currency) != max(currency)
         or min(ordered_at) != max(ordered_at) as has_inconsistent_header,
         max(case when line_quarantine_reason is not null then 1 else 0 end) as has_quarantined_line
-    from contact_checked
+    from key_checked
     where order_id is not null
     group by order_id
 ),
@@ -165,18 +157,18 @@ failing_orders as (
 
 order_checked as (
     select
-        contact_checked.*,
+        key_checked.*,
         -- a valid line has a contact, a currency and a time, so its order's comparison is never null
         case
-            when contact_checked.line_quarantine_reason is null
+            when key_checked.line_quarantine_reason is null
                 then coalesce(failing_orders.has_inconsistent_header, false)
         end as has_inconsistent_header,
         case
-            when contact_checked.order_id is not null then coalesce(failing_orders.has_quarantined_line, 0)
+            when key_checked.order_id is not null then coalesce(failing_orders.has_quarantined_line, 0)
         end as has_quarantined_line
-    from contact_checked
+    from key_checked
     left join failing_orders
-        on contact_checked.order_id = failing_orders.order_id
+        on key_checked.order_id = failing_orders.order_id
 ),
 
 checked as (

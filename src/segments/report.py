@@ -106,9 +106,10 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
         f"select count(*), sum(revenue_amount) from {_relation(connection, 'fct_orders')}"
     ).fetchone()
     volumes = [
-        (source, _num(raw), _num(staged), _num(quarantined), _num(copies), _num(deleted))
-        for source, raw, staged, quarantined, copies, deleted in connection.execute(
-            "select source_table, raw_rows, staged_rows, quarantined_rows, collapsed_duplicates, deleted_rows "
+        (source, _num(raw), _num(staged), _num(quarantined), _num(copies), _num(deleted), _num(orphans))
+        for source, raw, staged, quarantined, copies, deleted, orphans in connection.execute(
+            "select source_table, raw_rows, staged_rows, quarantined_rows, collapsed_duplicates, deleted_rows, "
+            "without_contact_rows "
             f"from {_relation(connection, 'rpt_source_reconciliation')} "
             "order by case source_table when 'contacts' then 1 when 'orders' then 2 else 3 end"
         ).fetchall()
@@ -123,8 +124,9 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     body = (
         f'<div class="cards">{cards}</div>'
         "<h3>Data volumes and quarantine</h3>"
-        + _table(("raw table", "raw rows", "staged", "quarantined", "collapsed duplicates", "deleted"),
-                 volumes, numeric=(False, True, True, True, True, True))
+        + _table(("raw table", "raw rows", "staged", "quarantined", "collapsed duplicates", "deleted",
+                  "staged, contact unknown"),
+                 volumes, numeric=(False, True, True, True, True, True, True))
     )
     return str(as_of), body
 

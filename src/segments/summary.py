@@ -39,16 +39,18 @@ def summary(warehouse: Path) -> str:
 def _reconciliation_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """The reconciliation of every raw table (reporting model rpt_source_reconciliation)."""
     header = (f"{'source':<14}{'raw rows':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
-              f"{'deleted':>10}  reconciled")
+              f"{'deleted':>10}{'no contact':>12}  reconciled")
     lines = [header, "-" * len(header)]
     rows = connection.execute(
         "select source_table, raw_rows, staged_rows, quarantined_rows, collapsed_duplicates, deleted_rows, "
-        f"is_reconciled from {_relation(connection, 'rpt_source_reconciliation')} "
+        f"is_reconciled, without_contact_rows from {_relation(connection, 'rpt_source_reconciliation')} "
         "order by case source_table when 'contacts' then 1 when 'orders' then 2 else 3 end"
     ).fetchall()
-    for source, raw, valid, bad, copies, deleted, reconciled in rows:
+    for source, raw, valid, bad, copies, deleted, reconciled, orphans in rows:
         verdict = "yes" if reconciled else "NO"
-        lines.append(f"{source:<14}{raw:>12,}{valid:>12,}{bad:>13,}{copies:>12,}{deleted:>10,}  {verdict}")
+        lines.append(f"{source:<14}{raw:>12,}{valid:>12,}{bad:>13,}{copies:>12,}{deleted:>10,}{orphans:>12,}"
+                     f"  {verdict}")
+    lines.append("(no contact: staged rows whose contact is unknown; no fact reads them)")
     return lines
 
 

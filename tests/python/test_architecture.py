@@ -1,6 +1,7 @@
 """The project's shape, read from dbt's manifest: layers only look down, only staging reads raw
-sources, every mart has a primary-key test, the segment dimensions are declared once, and every
-column entry in YAML says what dbt reads (docs/architecture.md states the rules).
+sources and checks each on its own, every mart has a primary-key test, the segment dimensions are
+declared once, and every column entry in YAML says what dbt reads (docs/architecture.md states the
+rules).
 
 Layer of a model: its first folder under models/ (staging, intermediate, marts, reporting);
 snapshots sit with the marts (they record contact_segments, marts read them), seeds below staging.
@@ -75,6 +76,44 @@ def test_only_staging_reads_sources(manifest: dict) -> None:
     readers = {node["name"]: layer(node) for node in _models(manifest)
                if any(parent.startswith("source.") for parent in node["depends_on"]["nodes"])}
     assert readers and set(readers.values()) == {"staging"}, readers
+
+
+def staging_models_across_sources(manifest: dict) -> list[str]:
+    """'model reads contacts, orders' for every staging model that combines the rows of several raw
+    tables through the staging models it reads: a check across sources (the order's contact
+    exists) belongs to the intermediate layer. A model that reads sources only (the row counts)
+    checks nothing and is not one."""
+    nodes = manifest["nodes"]
+
+    def raw_tables(node_id: str) -> set[str]:
+        if node_id.startswith("source."):
+            return {manifest["sources"][node_id]["name"]}
+        node = nodes.get(node_id)
+        if node is None or node["resource_type"] != "model" or layer(node) != "staging":
+            return set()
+        return set().union(*(raw_tables(parent) for parent in node["depends_on"]["nodes"]))
+
+    found = []
+    for node in _models(manifest):
+        parents = node["depends_on"]["nodes"]
+        if layer(node) != "staging" or not any(parent.startswith("model.") for parent in parents):
+            continue
+        tables = raw_tables(node["unique_id"])
+        if len(tables) > 1:
+            found.append(f"{node['name']} reads {', '.join(sorted(tables))}")
+    return found
+
+
+def test_staging_checks_each_source_on_its_own(manifest: dict) -> None:
+    assert staging_models_across_sources(manifest) == []
+
+
+def test_the_cross_source_check_can_fail(manifest: dict) -> None:
+    changed = json.loads(json.dumps(manifest))
+    (node,) = [n for n in changed["nodes"].values() if n["name"] == "stg_order_lines__checked"]
+    (contacts,) = [key for key, n in changed["nodes"].items() if n["name"] == "stg_contacts"]
+    node["depends_on"]["nodes"].append(contacts)
+    assert "stg_order_lines__checked reads contacts, orders" in staging_models_across_sources(changed)
 
 
 def test_every_published_model_has_a_primary_key_test(manifest: dict) -> None:

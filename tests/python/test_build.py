@@ -41,10 +41,13 @@ def built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     return {"warehouse": warehouse, "injected": injected, "data": data}
 
 
-def _reasons(warehouse: Path, model: str) -> dict[str, int]:
+def _reasons(warehouse: Path, source: str) -> dict[str, int]:
+    """The rows set aside per reason: the source's quarantine, and for orders and interactions the
+    staged rows whose contact is unknown, counted by rpt_quarantine_overview."""
     with duckdb.connect(str(warehouse)) as connection:
         rows = connection.execute(
-            f"select quarantine_reason, count(*) from main_quarantine.{model} group by 1"
+            "select quarantine_reason, quarantined_rows from main.rpt_quarantine_overview where source_table = ?",
+            [source],
         ).fetchall()
     return dict(rows)
 
@@ -56,18 +59,50 @@ def test_quarantine_holds_exactly_the_injected_rows(built: dict, source: str) ->
         for reason, count in built["injected"][source].items()
         if reason != "exact_duplicates_collapsed"
     }
-    assert _reasons(built["warehouse"], QUARANTINES[source]) == expected
+    assert _reasons(built["warehouse"], source) == expected
 
 
 def test_every_reason_the_issue_lists_is_exercised(built: dict) -> None:
     seen = set()
-    for model in QUARANTINES.values():
-        seen |= set(_reasons(built["warehouse"], model))
+    for source in QUARANTINES:
+        seen |= set(_reasons(built["warehouse"], source))
     assert {
         "missing_key", "conflicting_duplicate_key", "unparseable_timestamp", "unparseable_number",
         "unknown_status", "unknown_channel", "unknown_interaction_type", "unknown_currency",
         "negative_quantity", "unknown_contact",
     } <= seen
+
+
+@pytest.mark.parametrize(("source", "staged", "without_contact", "key"), [
+    ("orders", "stg_order_lines", "int_order_lines_without_contact", "order_id"),
+    ("interactions", "stg_interactions", "int_interactions_without_contact", "interaction_id"),
+])
+def test_rows_of_an_unknown_contact_stay_staged_and_reach_no_fact(
+    built: dict, source: str, staged: str, without_contact: str, key: str
+) -> None:
+    """The contact check spans two sources, so it is not made in staging: the rows stay staged,
+    are listed with their reason, are counted by the reconciliation, and no fact reads them."""
+    fact = {"orders": "fct_order_lines", "interactions": "fct_interactions"}[source]
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        listed = connection.execute(f"select {key}, contact_id from main.{without_contact}").fetchall()
+        assert len(listed) == built["injected"][source]["unknown_contact"]
+        keys = [row[0] for row in listed]
+        placeholders = ", ".join("?" for _ in keys)
+        assert connection.execute(
+            f"select count(*) from main_staging.{staged} where {key} in ({placeholders})", keys
+        ).fetchone()[0] == len(keys)
+        assert connection.execute(
+            f"select count(*) from main_quarantine.{QUARANTINES[source]} "
+            "where quarantine_reason = 'unknown_contact'"
+        ).fetchone()[0] == 0
+        assert connection.execute(
+            f"select count(*) from main.{fact} where {key} in ({placeholders})", keys).fetchone()[0] == 0
+        assert connection.execute(
+            "select count(*) from main_staging.stg_contacts where contact_id in "
+            f"(select contact_id from main.{without_contact})").fetchone()[0] == 0
+        assert connection.execute(
+            "select without_contact_rows from main.rpt_source_reconciliation where source_table = ?",
+            [source]).fetchone()[0] == len(keys)
 
 
 def test_exact_duplicates_are_collapsed_and_counted(built: dict) -> None:

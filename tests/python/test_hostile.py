@@ -38,8 +38,11 @@ STAGED = {"contacts": "stg_contacts", "orders": "stg_order_lines", "interactions
 # HOSTILE_BATCHES=owner: one shared build per owner, so that a crash in one owner's cases does
 # not hide the outcome of the other cases (slower: a build each).
 BY_OWNER = os.environ.get("HOSTILE_BATCHES") == "owner"
-# staging (the checked, staged and quarantine models), its seeds, and the seed its tests read
-QUARANTINE_SELECTION = ("+path:models/staging", "quarantine_reasons")
+# The rows a contact check sets aside in the intermediate layer (their contact is not staged).
+WITHOUT_CONTACT = {"orders": "int_order_lines_without_contact", "interactions": "int_interactions_without_contact"}
+# staging (the checked, staged and quarantine models), its seeds, the seed its tests read, and the
+# models of rows without a contact
+QUARANTINE_SELECTION = ("+path:models/staging", "quarantine_reasons", *WITHOUT_CONTACT.values())
 
 
 @dataclass
@@ -303,11 +306,14 @@ def quarantine_outcomes(
         for case in cases:
             table, row = case.row
             key = row[KEYS[table]]
+            set_aside = [f"main_quarantine.{QUARANTINE[table]}"]
+            if table in WITHOUT_CONTACT:
+                set_aside.append(f"main.{WITHOUT_CONTACT[table]}")
             reasons = [
                 found
+                for relation in set_aside
                 for (found,) in connection.execute(
-                    f"select quarantine_reason from main_quarantine.{QUARANTINE[table]} where {KEYS[table]} = ?",
-                    [key],
+                    f"select quarantine_reason from {relation} where {KEYS[table]} = ?", [key]
                 ).fetchall()
             ]
             if reasons and all(reason in case.reasons for reason in reasons):

@@ -140,6 +140,9 @@ def test_quarantines_are_identical(builds: dict) -> None:
             assert _except_all(connection, quarantine, "typed_build", "text_build") == [], quarantine
             reasons |= {row[0] for row in connection.execute(
                 f"select distinct quarantine_reason from typed_build.{quarantine}").fetchall()}
+        # and the check across sources, made in the intermediate layer
+        reasons |= {row[0] for row in connection.execute(
+            "select distinct quarantine_reason from typed_build.main.rpt_quarantine_overview").fetchall()}
     # the checks the typed values went through, each of them exercised
     assert {"missing_key", "conflicting_duplicate_key", "negative_quantity", "unknown_status",
             "unknown_currency", "unknown_contact", "invalid_rating", "inconsistent_order",

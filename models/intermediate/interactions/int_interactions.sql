@@ -1,9 +1,14 @@
-{#- The interactions that happened on or before as_of_date: the one point-in-time filter on
-    interactions, which every interaction fact reads. -#}
+{#- The interactions of known contacts that happened on or before as_of_date: the one
+    point-in-time filter on interactions, which every interaction fact reads. An interaction whose
+    contact is not a staged contact is left out here (int_interactions_without_contact lists it). -#}
 with
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_contacts') }}
 ),
 
 interactions_as_of as (
@@ -19,7 +24,9 @@ interactions_as_of as (
         occurred_at,
         cast(occurred_at as date) as occurred_on
     from interactions
-    where cast(occurred_at as date) <= {{ segments.as_of_date() }}
+    where
+        cast(occurred_at as date) <= {{ segments.as_of_date() }}
+        and contact_id in (select contacts.contact_id from contacts)
 )
 
 select * from interactions_as_of

@@ -1,9 +1,14 @@
-{#- The order lines as of as_of_date, in the reporting currency: the one point-in-time filter on
-    orders, which every order fact reads. -#}
+{#- The order lines as of as_of_date, in the reporting currency, of known contacts: the one
+    point-in-time filter on orders, which every order fact reads. A line whose contact is not a
+    staged contact is left out here (int_order_lines_without_contact lists it). -#}
 with
 
 order_lines as (
     select * from {{ ref('stg_order_lines') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_contacts') }}
 ),
 
 lines_as_of as (
@@ -35,7 +40,9 @@ lines_as_of as (
         ordered_at,
         cast(ordered_at as date) as order_date
     from order_lines
-    where cast(ordered_at as date) <= {{ segments.as_of_date() }}
+    where
+        cast(ordered_at as date) <= {{ segments.as_of_date() }}
+        and contact_id in (select contacts.contact_id from contacts)
 )
 
 select * from lines_as_of
