@@ -41,8 +41,15 @@ BY_OWNER = os.environ.get("HOSTILE_BATCHES") == "owner"
 # The rows a contact check sets aside in the intermediate layer (their contact is not staged).
 WITHOUT_CONTACT = {"orders": "int_order_lines_without_contact", "interactions": "int_interactions_without_contact"}
 # staging (the checked, staged and quarantine models), its seeds, the seed its tests read, and the
-# models of rows without a contact
-QUARANTINE_SELECTION = ("+path:models/staging", "quarantine_reasons", *WITHOUT_CONTACT.values())
+# contact check in intermediate: the models of rows without a contact and the point-in-time models
+# whose relationships tests read staged contacts (selected with stg_contacts, they need their table)
+QUARANTINE_SELECTION = (
+    "+path:models/staging",
+    "quarantine_reasons",
+    *WITHOUT_CONTACT.values(),
+    "int_order_lines",
+    "int_interactions",
+)
 
 
 @dataclass
