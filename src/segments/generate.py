@@ -23,24 +23,21 @@ from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
 
+from segments.contract import raw_tables
 from segments.sql import memory_limit
 
 FORMATS = ("csv", "parquet")
-TABLES = ("contacts", "orders", "interactions")
 BAD_ROWS_FILE = "_injected_bad_rows.json"
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
-# Output contract: exact column names and order.
-COLUMNS = {
-    "contacts": ("contact_id", "email", "first_name", "last_name", "company_name", "job_title",
-                 "industry", "company_size", "country", "acquisition_channel", "email_opt_in",
-                 "created_at", "updated_at"),
-    "orders": ("order_id", "line_number", "contact_id", "ordered_at", "status", "product_id",
-               "product_category", "quantity", "unit_price", "discount_amount", "currency"),
-    "interactions": ("interaction_id", "contact_id", "occurred_at", "channel", "interaction_type",
-                     "topic", "campaign_id", "rating"),
-}
-TIMESTAMP_COLUMNS = frozenset({"created_at", "updated_at", "ordered_at", "occurred_at"})
+def _contract_columns() -> dict[str, tuple[str, ...]]:
+    """The raw contract's columns per table, in order (declared in the sources YAML)."""
+    return {table.name: table.columns for table in raw_tables()}
+
+
+def _timestamp_columns() -> frozenset[str]:
+    return frozenset(column for table in raw_tables() for column in table.timestamps)
+
 
 # Keys. Good contact ids are 8 digits and stay below the injected range 9xxxxxxx.
 MAX_CONTACTS = 89_999_999
@@ -297,7 +294,7 @@ def generate(contacts: int, seed: int, out_dir: pathlib.Path, end_date: datetime
         try:
             _build_tables(con, contacts, _Window.ending(end_date), report)
             counts = {table: _write_table(con, table, out_dir, fmt, bad_rows, report)
-                      for table in TABLES}
+                      for table in _contract_columns()}
         finally:
             con.close()
     _remove_other_format(out_dir, fmt)
@@ -836,17 +833,17 @@ def _create_output_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def _as_text(column: str) -> str:
     """SQL rendering a typed output column as contract text."""
-    if column in TIMESTAMP_COLUMNS:
+    if column in _timestamp_columns():
         return f"strftime({column}, '{TIMESTAMP_FORMAT}') as {column}"
     return f"{column}::varchar as {column}"
 
 
 def _output_query(table: str, as_text: bool, with_bad_rows: bool) -> str:
     """The totally ordered select for one file: good rows by time, then any injected rows."""
-    names = ", ".join(COLUMNS[table])
+    names = ", ".join(_contract_columns()[table])
     if not as_text:
         return f"select {names} from {table}_out order by _sort_time, _sort_key, _sort_line"
-    texts = ", ".join(_as_text(c) for c in COLUMNS[table])
+    texts = ", ".join(_as_text(c) for c in _contract_columns()[table])
     parts = [f"select 0 as _part, _sort_time, _sort_key, _sort_line, {texts} from {table}_out"]
     if with_bad_rows:
         parts.append(f"select 1, _row, 0, 0, {names} from {table}_bad")
@@ -877,7 +874,7 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, out_dir: pathlib.Pa
 # --------------------------------------------------------------------------
 def _create_bad_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[_BadRow]) -> None:
     """Load injected rows (all text, copies expanded) into `<table>_bad` with an ordinal `_row`."""
-    columns = COLUMNS[table]
+    columns = _contract_columns()[table]
     expanded = [row.values for row in rows for _ in range(row.copies)]
     values = ", ".join(
         "(" + ", ".join([str(ordinal)] + [_lit(values[c]) for c in columns]) + ")"
@@ -1019,7 +1016,7 @@ def _remove_other_format(out_dir: pathlib.Path, fmt: str) -> None:
     """Delete this generator's files in the other format: the loader wants exactly one per table."""
     for other in FORMATS:
         if other != fmt:
-            for table in TABLES:
+            for table in _contract_columns():
                 (out_dir / f"{table}.{other}").unlink(missing_ok=True)
 
 
