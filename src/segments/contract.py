@@ -1,9 +1,9 @@
 """The raw input contract: the three tables `segments load` accepts, column by column.
 
-Declared once, in the sources YAML of the dbt project (models/staging/_sources.yml, source `raw`):
-the columns in order, and in each column's `config.meta` whether it is required and what kind of
-value it holds (integer, decimal, boolean, timestamp; text when absent). Staging reads the same
-declaration (macro raw_contract_columns), and so does the demo generator. Staging parses and
+Declared once, in the var `segments_raw_contract` of the dbt project (dbt_project.yml): each table's
+columns in order, each with whether it is `required` and its `kind` (integer, decimal, boolean,
+timestamp; text when absent). Staging reads the same declaration (macro raw_contract_columns), and so
+does the demo generator; models/staging/_sources.yml describes the columns. Staging parses and
 quarantines row by row; the loader only refuses files that are malformed as a whole.
 """
 
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from segments.errors import SegmentsError
 
-SOURCES_YAML = Path("models") / "staging" / "_sources.yml"
-RAW_SOURCE = "raw"
+CONTRACT_VAR = "segments_raw_contract"
 KINDS = ("text", "integer", "decimal", "boolean", "timestamp")
 
 
@@ -33,22 +31,17 @@ class RawTable:
     booleans: tuple[str, ...] = ()
 
 
-def _raw_table(declared: dict) -> RawTable:
-    name = declared["name"]
+def _raw_table(name: str, declared: list[dict]) -> RawTable:
     kinds: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    required = []
-    for column in declared.get("columns") or []:
-        meta = (column.get("config") or {}).get("meta") or {}
-        kind = meta.get("kind", "text")
+    for column in declared:
+        kind = column.get("kind", "text")
         if kind not in KINDS:
-            raise SegmentsError(f"{SOURCES_YAML}: raw.{name}.{column['name']}: unknown kind '{kind}'")
+            raise SegmentsError(f"var {CONTRACT_VAR}: {name}.{column['name']}: unknown kind '{kind}'")
         kinds[kind].append(column["name"])
-        if meta.get("required"):
-            required.append(column["name"])
     return RawTable(
         name=name,
-        columns=tuple(column["name"] for column in declared.get("columns") or []),
-        required=tuple(required),
+        columns=tuple(column["name"] for column in declared),
+        required=tuple(column["name"] for column in declared if column.get("required")),
         timestamps=tuple(kinds["timestamp"]),
         integers=tuple(kinds["integer"]),
         decimals=tuple(kinds["decimal"]),
@@ -58,18 +51,13 @@ def _raw_table(declared: dict) -> RawTable:
 
 @cache
 def raw_tables() -> tuple[RawTable, ...]:
-    """The raw tables as the sources YAML of the project declares them, in its order."""
-    import yaml
+    """The raw tables as the var segments_raw_contract of dbt_project.yml declares them, in its order."""
+    from segments.project import project_vars
 
-    from segments.project import project_dir
-
-    path = project_dir() / SOURCES_YAML
-    try:
-        sources = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
-        (raw,) = [source for source in sources if source["name"] == RAW_SOURCE]
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
-        raise SegmentsError(f"{path}: cannot read the raw contract (source '{RAW_SOURCE}'): {error}") from None
-    return tuple(_raw_table(table) for table in raw["tables"])
+    declared = project_vars().get(CONTRACT_VAR)
+    if not isinstance(declared, dict) or not declared:
+        raise SegmentsError(f"dbt_project.yml: var {CONTRACT_VAR} is missing or not a mapping of tables")
+    return tuple(_raw_table(name, columns) for name, columns in declared.items())
 
 
 def __getattr__(name: str) -> object:

@@ -82,10 +82,15 @@ def segments_raw_parquet_dir() -> Path:
     return path
 
 
-def segment_dimensions() -> list[str]:
-    """The segment dimensions, as dbt_project.yml declares them once (var segments_segment_dimensions):
-    the label columns of contact_segments that the CLI's help and checks list."""
+def project_vars() -> dict:
+    """The vars block of this project's dbt_project.yml (the defaults, not a build's overrides)."""
     import yaml
 
     settings = yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))
-    return list(settings["vars"]["segments_segment_dimensions"])
+    return settings.get("vars") or {}
+
+
+def segment_dimensions() -> list[str]:
+    """The segment dimensions, as dbt_project.yml declares them once (var segments_segment_dimensions):
+    the label columns of contact_segments that the CLI's help and checks list."""
+    return list(project_vars()["segments_segment_dimensions"])

@@ -1,6 +1,6 @@
-"""The raw input contract is declared once, in the sources YAML (models/staging/_sources.yml):
-the loader and the generator read it through segments.contract, staging through the macro
-raw_contract_columns. No other code may list a table's columns itself."""
+"""The raw input contract is declared once, in the var segments_raw_contract (dbt_project.yml): the
+loader and the generator read it through segments.contract, staging through the macro
+raw_contract_columns. The sources YAML describes the same columns; no code may list them itself."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def copied_contract_lists(text: str, tables: tuple[RawTable, ...]) -> list[str]:
     return copies
 
 
-def test_the_loader_reads_the_sources_yaml() -> None:
+def test_the_sources_yaml_describes_the_declared_columns() -> None:
     assert {table.name: list(table.columns) for table in RAW_TABLES} == _yaml_contract()
     orders = next(table for table in RAW_TABLES if table.name == "orders")
     assert orders.integers == ("quantity",) and orders.decimals == ("unit_price", "discount_amount")
@@ -75,15 +75,14 @@ def test_an_unknown_kind_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     from segments import contract
     from segments.errors import SegmentsError
 
-    (tmp_path / "dbt_project.yml").write_text("name: segments\n")
-    folder = tmp_path / "models" / "staging"
-    folder.mkdir(parents=True)
-    text = SOURCES.read_text().replace("kind: integer}", "kind: integr}", 1)
-    (folder / "_sources.yml").write_text(text)
+    text = (ROOT / "dbt_project.yml").read_text().replace("{name: quantity, required: true, kind: integer}",
+                                                           "{name: quantity, required: true, kind: integr}")
+    assert "kind: integr}" in text
+    (tmp_path / "dbt_project.yml").write_text(text)
     monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(tmp_path))
     contract.raw_tables.cache_clear()
     try:
-        with pytest.raises(SegmentsError, match="unknown kind 'integr'"):
+        with pytest.raises(SegmentsError, match="orders.quantity: unknown kind 'integr'"):
             contract.raw_tables()
     finally:
         monkeypatch.undo()

@@ -112,11 +112,15 @@ coefficient_steps as (
         fit_purpose,
         repeat_purchases,
         series_index,
+        -- C is negative for the first terms when a + b + x < 1 (a + b below 1 is a fitted value
+        -- like any other): its sign counts as A's and B's do.
         case
             when factor_a = 0 or factor_b = 0 then 0.0
-            else ln(abs(factor_a)) + ln(abs(factor_b)) - ln(factor_c) - ln(factor_k)
+            else ln(abs(factor_a)) + ln(abs(factor_b)) - ln(abs(factor_c)) - ln(factor_k)
         end as log_step,
-        (case when factor_a < 0 then 1 else 0 end) + (case when factor_b < 0 then 1 else 0 end) as negative_factors,
+        (case when factor_a < 0 then 1 else 0 end)
+        + (case when factor_b < 0 then 1 else 0 end)
+        + (case when factor_c < 0 then 1 else 0 end) as negative_factors,
         case when factor_a = 0 or factor_b = 0 then 1 else 0 end as zero_factors
     from coefficient_factors
 ),

@@ -9,9 +9,12 @@ in segments.predict (tested against simulated data); this file only moves data.
 Runs on DuckDB (dbt-duckdb executes Python models in-process). On other engines, or to pin the
 parameters, set the var segments_prediction_parameters instead: this model is then disabled.
 
-A fit that did not converge is kept and flagged (bgnbd_fit_status; a warn test reports it), so a
-nightly build stays green: when the data show no difference in dropout between customers, the fit
-is the homogeneous-dropout limit of BG/NBD (status homogeneous_dropout, see segments.predict).
+A fit is usable when it converged, or is the homogeneous-dropout limit of BG/NBD (the data show no
+difference in dropout between customers; status homogeneous_dropout, see segments.predict) with a
+converged Gamma-Gamma fit. Any other fit never scores silently: with the var
+segments_prediction_failed_fit `error` (the default) this model stops the build with a message naming
+the fit and the remedies; with `last_converged` it keeps the failed fit, flagged, and
+int_prediction_parameters scores with the newest usable fit kept in int_prediction_fit_history.
 """
 
 import datetime
@@ -49,6 +52,30 @@ def _fit(purpose, cutoff_date, counts, spend):
     }
 
 
+USABLE_BGNBD_STATUSES = ("converged", "homogeneous_dropout")
+
+
+def _failure(row):
+    """Why a fit may not score, or None when it may."""
+    problems = []
+    if row["bgnbd_fit_status"] not in USABLE_BGNBD_STATUSES:
+        problems.append(f"BG/NBD did not converge (status {row['bgnbd_fit_status']}: r {row['r']:.6g}, "
+                        f"alpha {row['alpha']:.6g}, a {row['a']:.6g}, b {row['b']:.6g})")
+    if not row["gamma_gamma_converged"]:
+        problems.append(f"Gamma-Gamma did not converge (p {row['p']:.6g}, q {row['q']:.6g}, "
+                        f"gamma {row['gamma']:.6g})")
+    return "; ".join(problems) or None
+
+
+def _refuse(row, failure):
+    raise ValueError(
+        f"prediction_fits ({row['fit_purpose']} fit, cut-off {row['cutoff_date']}): {failure}: its scores "
+        "would not be trustworthy. Set the var segments_prediction_failed_fit to last_converged to score "
+        "with the newest converged fit kept in prediction_fits, or segments_prediction_parameters to "
+        "fixed parameters (`segments parameters` writes those of a good build)"
+    )
+
+
 def _no_customers(purpose):
     unknown = float("nan")
     return {
@@ -59,11 +86,15 @@ def _no_customers(purpose):
         "p": unknown, "q": unknown, "gamma": unknown,
         "gamma_gamma_log_likelihood": unknown, "gamma_gamma_sample_size": 0,
         "gamma_gamma_converged": False,
+        "is_usable": False,
     }
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    failed_fit = dbt.config.meta_get("failed_fit", "error")
+    if failed_fit not in ("error", "last_converged"):
+        raise ValueError(f"var segments_prediction_failed_fit: '{failed_fit}' is neither error nor last_converged")
     summary = dbt.ref("int_customer_purchase_summary")
     counts = summary.query("summary", """
         select fit_purpose, cutoff_date, repeat_purchases as x, days_first_to_last as t_x,
@@ -88,8 +119,14 @@ def model(dbt, session):
             rows.append(_no_customers(purpose))
             continue
         cutoff_date = purpose_counts["cutoff_date"].iloc[0]
-        rows.append(_fit(purpose, cutoff_date, purpose_counts, spend[spend["fit_purpose"] == purpose]))
+        row = _fit(purpose, cutoff_date, purpose_counts, spend[spend["fit_purpose"] == purpose])
+        failure = _failure(row)
+        if failure and failed_fit == "error":
+            _refuse(row, failure)
+        row["is_usable"] = failure is None
+        rows.append(row)
     fits = pd.DataFrame(rows)
+    fits["cutoff_date"] = pd.to_datetime(fits["cutoff_date"]).dt.date  # a date, not a timestamp
     fits["parameter_source"] = "fit"
     fits["fitted_at"] = fitted_at
     return fits

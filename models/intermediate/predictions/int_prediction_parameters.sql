@@ -1,5 +1,6 @@
 {#- The BG/NBD and Gamma-Gamma parameters every prediction is computed with, one row per fit
-    purpose: fitted by int_prediction_fits, or fixed by the var segments_prediction_parameters. -#}
+    purpose: fitted (int_prediction_fitted_parameters: this build's fit, or an earlier usable one
+    when it did not converge) or fixed by the var segments_prediction_parameters. -#}
 {%- set configured = var('segments_prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
 {%- if configured is string -%}
     {%- set fixed = fromjson(configured) if configured | trim else none -%}
@@ -25,18 +26,7 @@ with
 
 parameters as (
     {% if use_fit -%}
-        select
-            fit_purpose,
-            cast(cutoff_date as date) as cutoff_date,
-            parameter_source,
-            {% for name in parameter_names -%}
-                cast({{ name }} as {{ segments.type_double() }}) as {{ name }}_parameter,
-            {% endfor -%}
-            bgnbd_log_likelihood,
-            bgnbd_sample_size,
-            gamma_gamma_log_likelihood,
-            gamma_gamma_sample_size
-        from {{ ref('int_prediction_fits') }}
+        select * from {{ ref('int_prediction_fitted_parameters') }}
     {%- elif fixed is none -%}
         {#- parsing on an engine without the fit and without fixed parameters: the error above
             is raised when the model runs -#}
@@ -48,6 +38,7 @@ parameters as (
                 '{{ purpose }}' as fit_purpose,
                 cast({{ cutoff }} as date) as cutoff_date,
                 'fixed' as parameter_source,
+                cast(null as date) as fitted_cutoff_date,
                 {% for name in parameter_names -%}
                     {%- if chosen.get(name) is none -%}
                         {{ exceptions.raise_compiler_error(

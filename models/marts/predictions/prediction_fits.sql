@@ -1,7 +1,7 @@
 with
 
-fits as (
-    select * from {{ ref('int_prediction_fits') }}
+fit_history as (
+    select * from {{ ref('int_prediction_fit_history') }}
 )
 
-select * from fits
+select * from fit_history
