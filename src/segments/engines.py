@@ -44,6 +44,8 @@ MARTS = (
     "contact_engagement",
     "contact_predictions",
     "prediction_calibration",
+    "prediction_calibration_by_frequency",
+    "contact_upgrade_potential",
     "contact_segments_snapshot",
     "segment_transitions",
     "segment_movement",

@@ -318,6 +318,56 @@ def _kpis(connection: duckdb.DuckDBPyConnection) -> str:
             + _table(headers, table_rows, table_id="kpi-table", numeric=(False, False) + (True,) * 11))
 
 
+def _calibration_chart(rows: list[dict], group: str, title: str, axis_title: str) -> alt.TopLevelMixin:
+    """Predicted against actual purchases per customer over the hold-out days, one point per group."""
+    points = [
+        {group: row[group], "purchases": row[column], "series": series}
+        for row in rows for column, series in (("predicted_per_customer", "predicted"),
+                                               ("actual_per_customer", "actual"))
+    ]
+    order = [row[group] for row in rows]
+    return alt.Chart(alt.Data(values=_jsonable(points))).mark_line(point=True).encode(
+        x=alt.X(f"{group}:N", sort=order, title=axis_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("purchases:Q", title="purchases per customer in the hold-out"),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["predicted", "actual"], range=["#1f5fa8", "#c0392b"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["predicted", "actual"],
+                                                                             range=[[1, 0], [4, 3]])),
+    ).properties(width=420, height=240, title=title)
+
+
+def _calibration(connection: duckdb.DuckDBPyConnection) -> str:
+    deciles = _rows(connection, f"""
+        select prediction_decile, customers, predicted_per_customer, actual_per_customer, relative_error,
+               holdout_days, calibration_cutoff_date
+        from {_relation(connection, 'prediction_calibration')} order by prediction_decile
+    """)
+    frequencies = _rows(connection, f"""
+        select repeat_purchases_label, customers, predicted_per_customer, actual_per_customer
+        from {_relation(connection, 'prediction_calibration_by_frequency')} order by repeat_purchases_group
+    """)
+    by_decile = [row for row in deciles if row["prediction_decile"] != "all"]
+    if not by_decile:
+        return '<p class="empty">No customer before the calibration cut-off: nothing to check yet.</p>'
+    overall = next(row for row in deciles if row["prediction_decile"] == "all")
+    charts = alt.hconcat(
+        _calibration_chart(by_decile, "prediction_decile", "By decile of prediction", "decile of prediction"),
+        _calibration_chart(frequencies, "repeat_purchases_label", "By purchases before the cut-off",
+                           "repeat purchases before the cut-off"),
+    )
+    caption = (
+        f"BG/NBD fitted on the history up to {overall['calibration_cutoff_date']}, its expected purchases over "
+        f"the next {overall['holdout_days']} days against the purchases customers then made "
+        f"({overall['customers']:,} customers; overall relative error "
+        f"{_pct(overall['relative_error'])[0]}). Lines that stay together: the model can be trusted."
+    )
+    table = _table(("decile", "customers", "predicted per customer", "actual per customer", "relative error"),
+                   [(row["prediction_decile"], _num(row["customers"]), _num(row["predicted_per_customer"], 3),
+                     _num(row["actual_per_customer"], 3), _pct(row["relative_error"])) for row in deciles],
+                   numeric=(False, True, True, True, True))
+    return _figure(charts, caption) + table
+
+
 def _consent(connection: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(connection, f"""
         select suppression_reason, addresses, contacts, contacts_otherwise_reachable
@@ -384,6 +434,7 @@ SECTIONS = (
     ("abell", "Abell matrix: who x need x technology"),
     ("movement", "Movement between segments"),
     ("kpis", "KPIs per segment"),
+    ("calibration", "Predictions: do they hold?"),
     ("consent", "Consent: suppressed addresses"),
 )
 # The marts the report reads that carry an as_of_date: all of the last build's date, or refused.
@@ -405,7 +456,7 @@ def build_report(warehouse: Path, out: Path) -> dict:
             "overview": overview, "rfm": _rfm(connection), "abc": _abc(connection),
             "lifecycle": _lifecycle(connection), "abell": _abell(connection),
             "movement": _movement(connection), "kpis": _kpis(connection),
-            "consent": _consent(connection),
+            "calibration": _calibration(connection), "consent": _consent(connection),
         }
     nav = "".join(f'<a href="#{key}">{_esc(title)}</a>' for key, title in SECTIONS)
     sections = "".join(

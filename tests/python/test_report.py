@@ -72,7 +72,7 @@ def _number(text: str) -> float:
 def test_every_section_is_there_with_charts(report) -> None:
     _, page = report
     assert page.sections == [key for key, _ in SECTIONS]
-    for section in ("rfm", "abc", "lifecycle", "abell"):
+    for section in ("rfm", "abc", "lifecycle", "abell", "calibration"):
         assert page.svgs.get(section, 0) >= 1, section
     # this build has one date of history: the movement section says so instead of drawing
     assert "movement" not in page.svgs
@@ -111,6 +111,15 @@ def test_overview_and_lifecycle_equal_the_marts(report, clean_build: Path) -> No
     # the table adds up: raw = staged + quarantined + collapsed duplicates + deleted
     assert int(_number(volumes["orders"][1])) == raw_orders == sum(
         int(_number(cell)) for cell in volumes["orders"][2:6])
+
+
+def test_calibration_table_equals_the_mart(report, clean_build: Path) -> None:
+    _, page = report
+    with duckdb.connect(str(clean_build)) as connection:
+        deciles = connection.execute(
+            "select prediction_decile, customers from main.prediction_calibration order by 1").fetchall()
+    shown = [(row[0], int(_number(row[1]))) for row in page.tables["calibration"][0][1:]]
+    assert shown == deciles and len(shown) == 11
 
 
 def test_report_errors_are_one_line(tmp_path: Path, clean_build: Path) -> None:

@@ -24,8 +24,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "target" / "report-screenshots"
 
 # The report's contract: one <section id=...> each, in this order; charts are <figure class="chart"><svg>.
-SECTION_IDS = ["overview", "rfm", "abc", "lifecycle", "abell", "movement", "kpis"]
-CHARTED = ("rfm", "abc", "lifecycle", "abell")
+SECTION_IDS = ["overview", "rfm", "abc", "lifecycle", "abell", "movement", "kpis", "calibration"]
+CHARTED = ("rfm", "abc", "lifecycle", "abell", "calibration")
 KPI_TABLE = "#kpi-table"
 MIN_SCREENSHOT_BYTES = 2_000
 
