@@ -37,16 +37,8 @@ ranked as (
     -- the tiers' order: 1 for the first label (the best), as the vars list them
     select
         *,
-        case abc_tier
-            {%- for label in labels %}
-                when '{{ label }}' then {{ loop.index }}
-            {%- endfor %}
-        end as abc_tier_rank,
-        case predicted_abc_tier
-            {%- for label in labels %}
-                when '{{ label }}' then {{ loop.index }}
-            {%- endfor %}
-        end as predicted_abc_tier_rank
+        {{ segments.label_rank('abc_tier', labels) }} as abc_tier_rank,
+        {{ segments.label_rank('predicted_abc_tier', labels) }} as predicted_abc_tier_rank
     from tiered_by_prediction
 ),
 
