@@ -39,7 +39,8 @@ CONFIGURATIONS = {
         "segments_reporting_currency": "USD", "segments_rfm_bins": 3, "segments_abc_cutoffs": [0.80, 0.95],
         "segments_prediction_parameters": PARAMETERS}),
     "gbp_rfm4_window365": ("full", {
-        "segments_reporting_currency": "GBP", "segments_rfm_bins": 4, "segments_rfm_window_days": 365}),
+        "segments_reporting_currency": "GBP", "segments_rfm_bins": 4, "segments_rfm_window_days": 365,
+        "segments_calibration_frequency_top": 3, "segments_prediction_failed_fit": "last_converged"}),
     "thresholds_renamed_load_stamp": ("renamed_stamp", {
         "segments_rfm_scoring_method": "thresholds", "segments_raw_loaded_at_column": "_fivetran_synced"}),
     "absent_load_stamp": ("no_stamp", {}),
@@ -153,6 +154,14 @@ def test_rfm_bins_and_abc_cutoffs_take_effect(builds: dict) -> None:
     share = "select avg(case when abc_tier = 'A' then 1.0 else 0 end) from main.contact_abc"
     assert _one(database, share)[0][0] > _one(default, share)[0][0]
     assert _one(default, "select max(r_score) from main.contact_rfm") == [(4,)]
+
+
+def test_calibration_groups_follow_their_setting(builds: dict) -> None:
+    database = builds["gbp_rfm4_window365"]["database"]
+    assert _one(database, "select max(repeat_purchases_group), max(repeat_purchases_label) "
+                          "from main.prediction_calibration_by_frequency") == [(3, "3+")]
+    # the fits converge: last_converged has nothing to replace
+    assert _one(database, "select distinct parameter_source from main.prediction_parameters") == [("fit",)]
 
 
 def test_reporting_currency_converts_the_amounts(builds: dict) -> None:
