@@ -35,7 +35,7 @@ def _fit(purpose, cutoff_date, counts, spend):
                               weights=counts["customers"].to_numpy())
             gamma_gamma = fit_gamma_gamma(spend["x"].to_numpy(), spend["m"].to_numpy())
     except ValueError as error:
-        raise ValueError(f"prediction_fits ({purpose} fit, cut-off {cutoff_date}): {error}; "
+        raise ValueError(f"prediction_fits ({purpose} fit, cut-off {str(cutoff_date)[:10]}): {error}; "
                          "set the var segments_prediction_parameters to fixed parameters instead") from None
     return {
         "fit_purpose": purpose,
@@ -69,7 +69,7 @@ def _failure(row):
 
 def _refuse(row, failure):
     raise ValueError(
-        f"prediction_fits ({row['fit_purpose']} fit, cut-off {row['cutoff_date']}): {failure}: its scores "
+        f"prediction_fits ({row['fit_purpose']} fit, cut-off {str(row['cutoff_date'])[:10]}): {failure}: its scores "
         "would not be trustworthy. Set the var segments_prediction_failed_fit to last_converged to score "
         "with the newest converged fit kept in prediction_fits, or segments_prediction_parameters to "
         "fixed parameters (`segments parameters` writes those of a good build)"
