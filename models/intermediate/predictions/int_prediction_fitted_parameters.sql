@@ -10,6 +10,8 @@
         "var segments_prediction_failed_fit: '" ~ failed_fit ~ "' is neither error nor last_converged") }}
 {%- endif -%}
 {%- set parameter_names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] -%}
+{%- set statistic_names = ['bgnbd_log_likelihood', 'bgnbd_sample_size', 'gamma_gamma_log_likelihood',
+                           'gamma_gamma_sample_size'] -%}
 
 with
 
@@ -22,68 +24,41 @@ fits_of_this_build as (
     where as_of_date = {{ segments.as_of_date() }}
 ),
 
--- for a fit of this build that is not usable, the usable fits of the same purpose cut off earlier,
--- newest first (only with var segments_prediction_failed_fit last_converged)
-earlier_usable_fits as (
+-- the fits each purpose of this build may take its parameters from, preferred first: its own fit
+-- where it is usable or has no customer to score; otherwise, with segments_prediction_failed_fit
+-- last_converged, the usable fits of the same purpose cut off earlier, the newest first
+candidate_fits as (
     select
         fits_of_this_build.fit_purpose,
         fits_of_this_build.cutoff_date,
-        earlier_fits.cutoff_date as fitted_cutoff_date,
-        {% for name in parameter_names -%}
-            earlier_fits.{{ name }},
+        case
+            when source_fits.as_of_date = fits_of_this_build.as_of_date then 'fit' else 'last_converged_fit'
+        end as parameter_source,
+        source_fits.cutoff_date as fitted_cutoff_date,
+        {% for name in parameter_names + statistic_names -%}
+            source_fits.{{ name }},
         {% endfor -%}
-        earlier_fits.bgnbd_log_likelihood,
-        earlier_fits.bgnbd_sample_size,
-        earlier_fits.gamma_gamma_log_likelihood,
-        earlier_fits.gamma_gamma_sample_size,
         row_number() over (
             partition by fits_of_this_build.fit_purpose
-            order by earlier_fits.cutoff_date desc, earlier_fits.as_of_date desc
-        ) as recency
+            order by source_fits.cutoff_date desc, source_fits.as_of_date desc
+        ) as preference
     from fits_of_this_build
-    inner join fit_history as earlier_fits
+    inner join fit_history as source_fits
         on
-            fits_of_this_build.fit_purpose = earlier_fits.fit_purpose
-            and fits_of_this_build.cutoff_date > earlier_fits.cutoff_date
-            and earlier_fits.is_usable
-    where
-        not fits_of_this_build.is_usable
-        and fits_of_this_build.bgnbd_sample_size > 0
-        and '{{ failed_fit }}' = 'last_converged'
-),
-
-chosen_fits as (
-    -- this build's fit where it is usable, or has no customer (nothing to score) ...
-    select
-        fit_purpose,
-        cutoff_date,
-        'fit' as parameter_source,
-        cutoff_date as fitted_cutoff_date,
-        {% for name in parameter_names -%}
-            {{ name }},
-        {% endfor -%}
-        bgnbd_log_likelihood,
-        bgnbd_sample_size,
-        gamma_gamma_log_likelihood,
-        gamma_gamma_sample_size
-    from fits_of_this_build
-    where is_usable or bgnbd_sample_size = 0
-    union all
-    -- ... else the newest usable earlier one (none: no row, and prediction_parameters' test fails)
-    select
-        fit_purpose,
-        cutoff_date,
-        'last_converged_fit' as parameter_source,
-        fitted_cutoff_date,
-        {% for name in parameter_names -%}
-            {{ name }},
-        {% endfor -%}
-        bgnbd_log_likelihood,
-        bgnbd_sample_size,
-        gamma_gamma_log_likelihood,
-        gamma_gamma_sample_size
-    from earlier_usable_fits
-    where recency = 1
+            fits_of_this_build.fit_purpose = source_fits.fit_purpose
+            and (
+                (
+                    fits_of_this_build.as_of_date = source_fits.as_of_date
+                    and (source_fits.is_usable or source_fits.bgnbd_sample_size = 0)
+                )
+                or (
+                    '{{ failed_fit }}' = 'last_converged'
+                    and not fits_of_this_build.is_usable
+                    and fits_of_this_build.bgnbd_sample_size > 0
+                    and fits_of_this_build.cutoff_date > source_fits.cutoff_date
+                    and source_fits.is_usable
+                )
+            )
 ),
 
 parameters as (
@@ -99,7 +74,8 @@ parameters as (
         bgnbd_sample_size,
         gamma_gamma_log_likelihood,
         gamma_gamma_sample_size
-    from chosen_fits
+    from candidate_fits
+    where preference = 1
 )
 
 select * from parameters
