@@ -33,9 +33,14 @@ def _esc(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
 
+# Room around every chart: the SVG is laid out with vl-convert's font metrics, and a browser's
+# sans-serif can be wider, so an axis label measured to fit would be cut off at the SVG's edge.
+CHART_PADDING = {"left": 40, "right": 30, "top": 10, "bottom": 30}
+
+
 def _svg(chart: alt.TopLevelMixin) -> str:
     """The chart rendered to an inline SVG string (no JavaScript needed to display it)."""
-    return vl_convert.vegalite_to_svg(chart.to_json())
+    return vl_convert.vegalite_to_svg(chart.properties(padding=CHART_PADDING).to_json())
 
 
 def _contrast(field: str, rows: list[dict], log: bool = False) -> alt.ColorValue:

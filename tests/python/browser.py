@@ -38,7 +38,17 @@ _COUNT_CHARTS = """
   const drawn = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 || r.height > 0; };
   const svgs = Array.from(section.querySelectorAll('svg')).filter((s) => !s.parentElement.closest('svg'));
   let svgDrawn = 0, marks = 0;
+  const clipped = [];
   for (const svg of svgs) {
+    // text that reaches past its svg's box is cut off on screen (an outer svg clips its overflow)
+    const frame = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.width > 0 && (r.left < frame.left - 0.5 || r.right > frame.right + 0.5
+                          || r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5)) {
+        clipped.push(text.textContent);
+      }
+    }
     const m = Array.from(svg.querySelectorAll('path, rect, circle, text, line, polygon, polyline, ellipse'))
       .filter(drawn).length;
     marks += m;
@@ -46,7 +56,7 @@ _COUNT_CHARTS = """
   }
   const canvases = Array.from(section.querySelectorAll('canvas'))
     .filter((c) => c.width > 0 && c.height > 0 && boxed(c)).length;
-  return {svgs: svgs.length, svgDrawn, marks, canvases,
+  return {svgs: svgs.length, svgDrawn, marks, canvases, clipped,
           figures: section.querySelectorAll('figure.chart').length};
 }
 """
@@ -64,6 +74,7 @@ class SectionReport:
     marks: int = 0           # drawn path/rect/circle/text/... elements over all svgs
     figures: int = 0         # <figure class="chart"> elements
     height: float = 0.0      # CSS pixels
+    clipped: list[str] = field(default_factory=list)  # chart texts cut off at their svg's edge
     text: str = ""           # the section's rendered text (innerText)
 
     @property
@@ -182,7 +193,7 @@ class BrowserPage:
         report = SectionReport(
             id=section_id, found=True, svgs=counts["svgs"], svgs_drawn=counts["svgDrawn"],
             canvases_drawn=counts["canvases"], marks=counts["marks"], figures=counts["figures"],
-            height=box["height"], text=element.inner_text(),
+            height=box["height"], text=element.inner_text(), clipped=counts["clipped"],
         )
         if screenshot_dir is not None:
             screenshot_dir.mkdir(parents=True, exist_ok=True)

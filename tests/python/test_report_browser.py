@@ -206,6 +206,12 @@ def test_charts_draw(page: PageReport) -> None:
     assert movement.charts_drawn >= 1 or "no history" in movement.text.lower(), movement
 
 
+def test_no_chart_text_is_cut_off(page: PageReport) -> None:
+    """Every axis label, title and legend of every chart lies within its chart's box (the browser's
+    fonts can be wider than the ones the SVG was laid out with)."""
+    assert {key: page.sections[key].clipped for key in CHARTED if page.sections[key].clipped} == {}
+
+
 def test_overview_shows_the_date(page: PageReport) -> None:
     assert "2026-06-30" in page.sections["overview"].text
 
