@@ -96,6 +96,24 @@ def cmd_build(args: argparse.Namespace) -> None:
              f"are built but not recorded in {SNAPSHOT}")
         command += ["--exclude", SNAPSHOT]
     run_dbt(command, dbt_vars)
+    if target == "duckdb" and not args.select:
+        _publish(warehouse, None)
+    elif target == "duckdb":
+        _say("note: a partial build (--select) is not published: run `segments publish` after a full one")
+
+
+def _publish(warehouse: Path, out: str | None) -> None:
+    from segments.publish import publish
+
+    result = publish(warehouse, Path(out).resolve() if out else None)
+    _say(f"published {result['relations']} tables as of {result['as_of_date']} to {result['path']} "
+         f"for readers ({result['seconds']:.1f} s)")
+
+
+def cmd_publish(args: argparse.Namespace) -> None:
+    from segments.project import warehouse_path
+
+    _publish(warehouse_path(args.database), args.out)
 
 
 # A --select that matches no node is an error, not "Nothing to do" and exit 0.
@@ -307,6 +325,14 @@ def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
 
 
+def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", metavar="FILE",
+        help="the published DuckDB file (default: the warehouse's name with .published, e.g. "
+        "warehouse/segments.published.duckdb)",
+    )
+
+
 def _add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dates", type=_iso_date, nargs="+", help="as_of dates, YYYY-MM-DD")
     parser.add_argument(
@@ -496,10 +522,23 @@ COMMANDS = (
     Command(
         "build",
         "run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
-        "Run dbt build on the project with its own profiles folder.",
+        "Run dbt build on the project with its own profiles folder; on DuckDB, a full build "
+        "is then published for readers (see `segments publish`).",
         _add_build_arguments,
         cmd_build,
         (_add_database, _add_target, _add_vars),
+    ),
+    Command(
+        "publish",
+        "copy the marts of the last good build to a file BI tools read while dbt builds",
+        "Copy every mart, reporting model, seed, snapshot and quarantine of the last "
+        "successful build into WAREHOUSE.published.duckdb (or --out), written beside it and swapped "
+        "in by one rename: a dashboard or reverse-ETL sync reading that file (read-only) never "
+        "sees a build in progress or two builds mixed, and never blocks a build. `segments build` "
+        "does this after every full build on DuckDB.",
+        _add_publish_arguments,
+        cmd_publish,
+        (_add_database,),
     ),
     Command(
         "history",
