@@ -64,6 +64,9 @@ def test_build_and_history_pass_their_vars_to_dbt(tmp_path: Path, monkeypatch: p
     calls = []
     monkeypatch.setattr("segments.runner.run_dbt", lambda command, dbt_vars=None: calls.append(dbt_vars))
     monkeypatch.setattr("segments.history.run_dbt", lambda command, dbt_vars=None: calls.append(dbt_vars))
+    published = []
+    monkeypatch.setattr("segments.publish.publish", lambda warehouse, out=None: published.append(warehouse) or {
+        "relations": 0, "as_of_date": "2024-05-31", "path": out, "seconds": 0.0})
     database = str(tmp_path / "none.duckdb")
     assert run_cli("build", "--database", database, "--vars", "{segments_reporting_currency: USD, "
                    "segments_as_of_date: '2020-01-01'}", "--as-of-date", "2024-05-31") == 0
@@ -71,6 +74,7 @@ def test_build_and_history_pass_their_vars_to_dbt(tmp_path: Path, monkeypatch: p
                    "--vars", '{"segments_rfm_bins": 3}') == 0
     assert calls == [{"segments_reporting_currency": "USD", "segments_as_of_date": "2024-05-31"},
                      {"segments_rfm_bins": 3, "segments_as_of_date": "2024-01-31"}]
+    assert published == [Path(database)]  # a full build is published, the history's past dates are not
 
 
 def test_summary_without_warehouse_is_one_line_error(tmp_path: Path) -> None:
