@@ -6,7 +6,8 @@ For each scale (S = 10,000 contacts, M = 1,000,000, L = 5,000,000) it generates 
 `segments generate` (reused when already there for that scale and seed), loads it into a fresh DuckDB
 file with `segments load`, then measures, each run in its own subprocess on the same data, alternating:
 
-1. `segments build` (the full dbt build: every seed, model, snapshot, data and unit test) vs the floor,
+1. `segments build --no-publish` (the full dbt build: every seed, model, snapshot, data and unit test) vs
+   the floor,
    one hand-written DuckDB statement (benchmarks/floor.sql) on a copy of the loaded file;
 2. dbt without tests (`dbt build --exclude-resource-type test unit_test`: seeds, models, snapshot) vs the
    pandas peer vs the polars peer, which read the raw files.
@@ -398,7 +399,7 @@ class Runner:
         """`segments build` on a fresh copy."""
         warehouse = fresh_copy(self.loaded, self.workspace.dbt_warehouse)
         command = [str(BIN / "segments"), "build", "--database", str(warehouse),
-                   "--as-of-date", END_DATE.isoformat()]
+                   "--as-of-date", END_DATE.isoformat(), "--no-publish"]
         measured = measure(command, self.env, self.log("dbt-build", round_number), "segments build")
         self._keep_run_results("build")
         if round_number == 1:  # the reference of every check after the first round (not measured)
@@ -418,7 +419,7 @@ class Runner:
         run_quietly([str(BIN / "segments"), "load", "--append", str(self.delta), "--database", str(warehouse)],
                     self.env, self.log("append", round_number), "segments load --append")
         command = [str(BIN / "segments"), "build", "--database", str(warehouse),
-                   "--as-of-date", END_DATE.isoformat()]
+                   "--as-of-date", END_DATE.isoformat(), "--no-publish"]
         measured = measure(command, self.env, self.log("dbt-incremental", round_number), "incremental build")
         self._keep_run_results("incremental")
         return measured
@@ -566,7 +567,8 @@ def prepare_incremental(
         [str(BIN / "segments"), "load", str(base), "--database", str(base_built)], env,
         folder / "logs" / "load-base.log", "segments load (base)")
     result.incremental_setup["base_build_seconds"] = run_quietly(
-        [str(BIN / "segments"), "build", "--database", str(base_built), "--as-of-date", END_DATE.isoformat()],
+        [str(BIN / "segments"), "build", "--database", str(base_built), "--as-of-date", END_DATE.isoformat(),
+         "--no-publish"],
         env, folder / "logs" / "build-base.log", "segments build (base)")
     import duckdb
 

@@ -96,10 +96,12 @@ def cmd_build(args: argparse.Namespace) -> None:
              f"are built but not recorded in {SNAPSHOT}")
         command += ["--exclude", SNAPSHOT]
     run_dbt(command, dbt_vars)
-    if target == "duckdb" and not args.select:
-        _publish(warehouse, None)
-    elif target == "duckdb":
+    if target != "duckdb" or args.no_publish:
+        return
+    if args.select:
         _say("note: a partial build (--select) is not published: run `segments publish` after a full one")
+    else:
+        _publish(warehouse, None)
 
 
 def _publish(warehouse: Path, out: str | None) -> None:
@@ -323,6 +325,10 @@ def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--select", nargs="+", help="dbt node selection (default: everything)")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    parser.add_argument(
+        "--no-publish", action="store_true",
+        help="do not copy the marts to the published file BI tools read (see `segments publish`)",
+    )
 
 
 def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:

@@ -75,6 +75,9 @@ def test_build_and_history_pass_their_vars_to_dbt(tmp_path: Path, monkeypatch: p
     assert calls == [{"segments_reporting_currency": "USD", "segments_as_of_date": "2024-05-31"},
                      {"segments_rfm_bins": 3, "segments_as_of_date": "2024-01-31"}]
     assert published == [Path(database)]  # a full build is published, the history's past dates are not
+    assert run_cli("build", "--database", database, "--no-publish") == 0
+    assert run_cli("build", "--database", database, "--select", "contact_rfm") == 0
+    assert published == [Path(database)]  # neither with --no-publish nor after a partial build
 
 
 def test_summary_without_warehouse_is_one_line_error(tmp_path: Path) -> None:
