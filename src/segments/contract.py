@@ -61,8 +61,8 @@ def raw_tables() -> tuple[RawTable, ...]:
 
 
 def __getattr__(name: str) -> object:
-    """RAW_TABLES and one name per table (CONTACTS, ORDERS, INTERACTIONS), read from the sources
-    YAML on first use."""
+    """RAW_TABLES and one name per table (CONTACTS, ORDERS, INTERACTIONS), read from the var
+    segments_raw_contract on first use."""
     if name == "RAW_TABLES":
         return raw_tables()
     if name.isupper():
