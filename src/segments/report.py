@@ -123,7 +123,7 @@ def _overview(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
         f'<div class="card"><span class="value">{_esc(value)}</span><span class="label">{_esc(label)}</span></div>'
         for label, value in (
             ("as of", as_of), ("contacts", f"{contacts:,}"), ("customers", f"{customers:,}"),
-            ("orders", f"{orders:,}"), ("revenue (reporting currency)", f"{float(revenue or 0):,.0f}"),
+            ("orders", f"{orders:,}"), (f"revenue ({_currency(connection)})", f"{float(revenue or 0):,.0f}"),
         )
     )
     body = (
@@ -153,7 +153,7 @@ def _rfm(connection: duckdb.DuckDBPyConnection) -> str:
         color=_contrast("customers", cells),
     )
     revenue = base.mark_rect().encode(
-        color=alt.Color("revenue:Q", scale=alt.Scale(scheme="greens"), title="revenue"),
+        color=alt.Color("revenue:Q", scale=alt.Scale(scheme="greens"), title=f"revenue ({_currency(connection)})"),
     )
     revenue_text = base.mark_text(fontSize=10).encode(text=alt.Text("revenue:Q", format=",.3s"),
                                                       color=_contrast("revenue", cells))
@@ -208,6 +208,11 @@ def _abc(connection: duckdb.DuckDBPyConnection) -> str:
         numeric=(False, True, True, True),
     )
     return _figure(chart, "Customers ranked by revenue; dashed lines: the A and B cut-offs.") + table
+
+
+def _currency(connection: duckdb.DuckDBPyConnection) -> str:
+    """The reporting currency every amount is in (var segments_reporting_currency, from rpt_build_settings)."""
+    return str(build_settings(connection)["segments_reporting_currency"])
 
 
 def _abc_cutoffs(connection: duckdb.DuckDBPyConnection) -> list[float]:
@@ -310,7 +315,9 @@ def _kpis(connection: duckdb.DuckDBPyConnection) -> str:
                unsubscribe_rate, avg_days_since_last_order
         from {_relation(connection, 'segment_kpis')} order by segment_dimension, revenue_amount desc, label
     """)
-    headers = ("dimension", "label", "contacts", "customers", "revenue", "revenue share", "avg order",
+    currency = _currency(connection)
+    headers = ("dimension", "label", "contacts", "customers", f"revenue ({currency})", "revenue share",
+               f"avg order ({currency})",
                "orders / customer", "repeat rate", "opens / sent", "clicks / sent", "unsubscribe rate",
                "days since order")
     table_rows = [(

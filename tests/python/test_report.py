@@ -113,6 +113,17 @@ def test_overview_and_lifecycle_equal_the_marts(report, clean_build: Path) -> No
         int(_number(cell)) for cell in volumes["orders"][2:6])
 
 
+def test_money_is_labelled_with_the_reporting_currency(report, clean_build: Path) -> None:
+    out, page = report
+    with duckdb.connect(str(clean_build)) as connection:
+        (setting,) = connection.execute("select setting_value from main.rpt_build_settings "
+                                        "where setting_name = 'segments_reporting_currency'").fetchone()
+    currency = setting.strip('"')
+    assert len(currency) == 3 and f"revenue ({currency})" in out.read_text()
+    headers = page.tables["kpis"][0][0]
+    assert f"revenue ({currency})" in headers and f"avg order ({currency})" in headers, headers
+
+
 def test_calibration_table_equals_the_mart(report, clean_build: Path) -> None:
     _, page = report
     with duckdb.connect(str(clean_build)) as connection:
