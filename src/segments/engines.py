@@ -46,6 +46,8 @@ MARTS = (
     "prediction_calibration",
     "prediction_calibration_by_frequency",
     "contact_upgrade_potential",
+    "contact_lead_scores",
+    "lead_score_evaluation",
     "contact_segments_snapshot",
     "segment_transitions",
     "segment_movement",

@@ -7,8 +7,8 @@ main.contact_segments whose label on one segment dimension is one of the given l
     email, first_name, last_name, tags
 
 ordered by email, then contact_id. tags are the contact's segment labels as `dimension:label`,
-joined by `;`, in the column order of contact_segments (lifecycle_stage, rfm_segment, abc_tier,
-client_group, primary_need, primary_technology, churn_risk, loyalty_segment). With hash_emails the
+joined by `;`, in the column order of contact_segments (the segment dimensions of the var
+segments_segment_dimensions: lifecycle_stage, rfm_segment, ..., loyalty_segment, lead_tier). With hash_emails the
 clear columns are replaced by email_sha256, first_name_sha256 and last_name_sha256: SHA-256 hex of
 the trimmed, lower-cased value (customer-match uploads), rows ordered by the hash; no clear email or
 name is written.

@@ -214,6 +214,16 @@ INTERACTION_TYPES_BUYER = {"email_sent": 34, "email_open": 17, "email_click": 7,
 INTERACTION_TYPES_PROSPECT = {"email_sent": 36, "email_open": 18, "email_click": 7,
                               "page_view": 18, "form_submit": 6, "content_download": 6,
                               "cart_abandon": 3, "call": 3, "meeting": 2, "ticket_opened": 1}
+# Buying intent: a contact about to place its first order researches first. Each future customer
+# gets INTENT_SIGNALS_MIN .. INTENT_SIGNALS_MIN + INTENT_SIGNALS_SPREAD - 1 extra interactions of
+# these types in the INTENT_WINDOW_DAYS before its first order, denser close to it (days before
+# the order = INTENT_WINDOW_DAYS * U^2). This is the behaviour lead scoring (contact_lead_scores)
+# can learn: prospects who will convert soon view pages, download content, click and ask more.
+INTENT_SIGNALS_MIN = 2
+INTENT_SIGNALS_SPREAD = 5
+INTENT_WINDOW_DAYS = 60
+INTENT_TYPES = {"page_view": 40, "content_download": 20, "email_click": 15, "form_submit": 15,
+                "meeting": 10}
 SEGMENT_TOPICS = {
     "founder": ("time saving", "automation", "pricing", "contact data", "client follow-up",
                 "onboarding"),
@@ -713,6 +723,7 @@ def _create_interactions(con: duckdb.DuckDBPyConnection) -> None:
     """Marketing, web, sales and support touch points over each contact's engaged period."""
     buyer_type = _pick("u(n * 256 + seq, 'type')", INTERACTION_TYPES_BUYER)
     prospect_type = _pick("u(n * 256 + seq, 'type')", INTERACTION_TYPES_PROSPECT)
+    intent_type = _pick("u(n * 256 + 200 + k, 'intent_type')", INTENT_TYPES)
     con.execute(f"""
         create table interaction as
         with expanded as (
@@ -730,14 +741,35 @@ def _create_interactions(con: duckdb.DuckDBPyConnection) -> None:
                    case when is_buyer then {buyer_type} else {prospect_type} end as interaction_type
             from expanded
         ),
+        intent as (
+            -- research before the first order (INTENT_*); seq 200.. never collides with drawn ones
+            select n, contact_id, segment, unsub_s, email_opt_in, 200 + k as seq,
+                   n * 256 + 200 + k as ikey,
+                   greatest(created_s,
+                            first_order_s
+                            - floor(u(n * 256 + 200 + k, 'intent_at') ^ 2
+                                    * {INTENT_WINDOW_DAYS * DAY})::bigint) as occurred_s,
+                   {intent_type} as interaction_type
+            from (
+                select *, unnest(range({INTENT_SIGNALS_MIN}
+                                       + floor(u(n, 'intent_count') * {INTENT_SIGNALS_SPREAD})::bigint)) as k
+                from contact_base
+                where first_order_s is not null
+            )
+        ),
         unsubscribes as (
             select n, contact_id, segment, unsub_s, email_opt_in, 255 as seq, n * 256 + 255 as ikey,
                    unsub_s as occurred_s, 'unsubscribe' as interaction_type
             from contact_base
             where unsub_s is not null
         ),
-        events as (
+        researched as (
             select * from drawn
+            union all by name
+            select * from intent
+        ),
+        events as (
+            select * from researched
             -- no marketing e-mail after an unsubscription
             where not (interaction_type like 'email%'
                        and unsub_s is not null and occurred_s > unsub_s)

@@ -380,6 +380,51 @@ def _calibration(connection: duckdb.DuckDBPyConnection) -> str:
     return _figure(charts, caption) + table
 
 
+def _leads(connection: duckdb.DuckDBPyConnection) -> str:
+    tiers = _rows(connection, f"""
+        select lead_tier, count(*) as prospects, avg(lead_probability) as avg_probability
+        from {_relation(connection, 'contact_lead_scores')}
+        group by lead_tier order by avg(lead_probability) desc
+    """)
+    deciles = _rows(connection, f"""
+        select decile, decile_contacts, decile_conversions, mean_predicted_probability, actual_conversion_rate,
+               lift, auc, log_loss, top_decile_lift, evaluated_cutoff_date
+        from {_relation(connection, 'lead_score_evaluation')} order by decile
+    """)
+    tier_table = _table(("lead tier", "prospects", "average probability"),
+                        [(row["lead_tier"], _num(row["prospects"]), _pct(row["avg_probability"]))
+                         for row in tiers], numeric=(False, True, True))
+    if not deciles:
+        return tier_table + '<p class="empty">No prospect at the back-test cut-off: nothing to evaluate.</p>'
+    points = [
+        {"decile": row["decile"], "conversion rate": row[column], "series": series}
+        for row in deciles for column, series in (("mean_predicted_probability", "predicted"),
+                                                  ("actual_conversion_rate", "actual"))
+    ]
+    chart = alt.Chart(alt.Data(values=_jsonable(points))).mark_line(point=True).encode(
+        x=alt.X("decile:O", title="decile of predicted probability (10 = most likely)",
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("conversion rate:Q", title="conversion rate", axis=alt.Axis(format="%")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["predicted", "actual"], range=["#1f5fa8", "#c0392b"])),
+    ).properties(width=480, height=240, title="Back-test: predicted against actual conversion")
+    first = deciles[0]
+    auc = "n/a" if first["auc"] is None else f"{first['auc']:.3f}"
+    lift = "n/a" if first["top_decile_lift"] is None else f"{first['top_decile_lift']:.1f}"
+    caption = (
+        f"The model fitted one conversion window earlier scored the prospects of "
+        f"{first['evaluated_cutoff_date']}; "
+        f"their conversions since were never seen by it. AUC {auc} (0.5 is chance), log loss "
+        f"{first['log_loss']:.4f}, top decile converting {lift} times as often as prospects at large."
+    )
+    table = _table(("decile", "prospects", "converted", "predicted", "actual", "lift"),
+                   [(str(row["decile"]), _num(row["decile_contacts"]), _num(row["decile_conversions"]),
+                     _pct(row["mean_predicted_probability"]), _pct(row["actual_conversion_rate"]),
+                     _num(row["lift"], 2)) for row in deciles],
+                   numeric=(False, True, True, True, True, True))
+    return tier_table + _figure(chart, caption) + table
+
+
 def _consent(connection: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(connection, f"""
         select suppression_reason, addresses, contacts, contacts_otherwise_reachable
@@ -447,6 +492,7 @@ SECTIONS = (
     ("movement", "Movement between segments"),
     ("kpis", "KPIs per segment"),
     ("calibration", "Predictions: do they hold?"),
+    ("leads", "Lead scoring: prospects likely to buy"),
     ("consent", "Consent: suppressed addresses"),
 )
 # The marts the report reads that carry an as_of_date: all of the last build's date, or refused.
@@ -468,7 +514,8 @@ def build_report(warehouse: Path, out: Path) -> dict:
             "overview": overview, "rfm": _rfm(connection), "abc": _abc(connection),
             "lifecycle": _lifecycle(connection), "abell": _abell(connection),
             "movement": _movement(connection), "kpis": _kpis(connection),
-            "calibration": _calibration(connection), "consent": _consent(connection),
+            "calibration": _calibration(connection), "leads": _leads(connection),
+            "consent": _consent(connection),
         }
     nav = "".join(f'<a href="#{key}">{_esc(title)}</a>' for key, title in SECTIONS)
     sections = "".join(

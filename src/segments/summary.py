@@ -31,6 +31,7 @@ def summary(warehouse: Path) -> str:
         lines += [""] + _order_lines(connection)
         lines += [""] + _segment_lines(connection)
         lines += [""] + _prediction_lines(connection)
+        lines += [""] + _lead_lines(connection)
         lines += [""] + _activation_lines(connection)
         lines += [""] + _consent_lines(connection)
     return "\n".join(lines)
@@ -186,6 +187,35 @@ def _prediction_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         error_text = "n/a" if error is None else f"{error:+.1%}"
         lines.append(f"Calibration: {customers:,} customers, last {days} days held out: predicted "
                      f"{predicted:,.1f} purchases, actual {actual:,} ({error_text})")
+    return lines
+
+
+def _lead_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The lead tiers of today's prospects and the back-test of the lead model."""
+    tiers = connection.execute(
+        f"""
+        select lead_tier, count(*), avg(lead_probability)
+        from {_relation(connection, "contact_lead_scores")}
+        group by lead_tier order by avg(lead_probability) desc
+        """
+    ).fetchall()
+    lines = _table(
+        "Lead tiers (prospects: probability of a first order in the conversion window)",
+        ("lead_tier", "prospects", "avg probability"),
+        [(tier, f"{count:,}", _percent(probability)) for tier, count, probability in tiers],
+    )
+    quality = connection.execute(
+        f"""
+        select auc, log_loss, top_decile_lift, contacts, conversions, evaluated_cutoff_date
+        from {_relation(connection, "lead_score_evaluation")} limit 1
+        """
+    ).fetchone()
+    if quality:
+        auc, loss, lift, contacts, conversions, cutoff = quality
+        auc_text = "n/a" if auc is None else f"{auc:.3f}"
+        lift_text = "n/a" if lift is None else f"{lift:.1f}x"
+        lines.append(f"Lead model back-test: {contacts:,} prospects of {cutoff}, {conversions:,} converted; "
+                     f"AUC {auc_text}, log loss {loss:.4f}, top-decile lift {lift_text}")
     return lines
 
 

@@ -17,12 +17,10 @@ from conftest import run_cli
 
 from segments.errors import SegmentsError
 from segments.export import STATE_TABLE, export_audience, manifest_path_for
+from segments.project import segment_dimensions
 
 END_DATE = "2026-06-30"
-DIMENSIONS = (
-    "lifecycle_stage", "rfm_segment", "abc_tier", "client_group", "primary_need",
-    "primary_technology", "churn_risk", "loyalty_segment",
-)
+DIMENSIONS = tuple(segment_dimensions())
 
 
 @pytest.fixture(scope="module")

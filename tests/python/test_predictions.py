@@ -104,22 +104,28 @@ def test_fixed_parameters_reproduce_the_fitted_scores(clean_build: Path, tmp_pat
     assert main(["parameters", "--database", str(clean_build)]) == 0
     printed = capsys.readouterr().out
     parameters = json.loads(printed)
-    assert set(parameters) == {"scoring", "calibration"}
+    assert set(parameters) == {"scoring", "calibration", "lead"}
     assert set(parameters["scoring"]) == set(PARAMETERS)
+    assert set(parameters["lead"]) == {"scoring", "backtest"}
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(clean_build.read_bytes())
     monkeypatch.setenv("SEGMENTS_PREDICTION_PARAMETERS", printed)
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     assert main(["build", "--database", str(copy), "--as-of-date", "2026-06-30",
-                 "--select", "int_prediction_parameters+"]) == 0
-    rows = "select * from contact_predictions order by contact_id"
+                 "--select", "int_prediction_parameters+", "int_lead_coefficients+"]) == 0
+    queries = ("select * from contact_predictions order by contact_id",
+               "select * from contact_lead_scores order by contact_id",
+               "select * from lead_score_evaluation order by decile")
     with duckdb.connect(str(copy)) as connection:
         sources = connection.execute("select distinct parameter_source from prediction_parameters").fetchall()
-        rebuilt = connection.execute(rows).fetchall()
+        lead_sources = connection.execute(
+            "select distinct coefficient_source from int_lead_coefficients").fetchall()
+        rebuilt = [connection.execute(sql).fetchall() for sql in queries]
     with duckdb.connect(str(clean_build)) as connection:
-        fitted = connection.execute(rows).fetchall()
-    assert sources == [("fixed",)]
-    assert len(rebuilt) == len(fitted) > 300
+        fitted = [connection.execute(sql).fetchall() for sql in queries]
+    assert sources == [("fixed",)] and lead_sources == [("fixed",)]
+    assert len(rebuilt[0]) == len(fitted[0]) > 300
+    assert len(rebuilt[1]) == len(fitted[1]) > 200
     assert rebuilt == fitted
 
 

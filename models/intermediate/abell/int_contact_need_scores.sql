@@ -39,16 +39,7 @@ interaction_needs as (
         need_signals.need
     from interactions_in_window
     inner join need_signals
-        on
-            (need_signals.topic is null or interactions_in_window.topic = lower(need_signals.topic))
-            and (
-                need_signals.interaction_type is null
-                or interactions_in_window.interaction_type = need_signals.interaction_type
-            )
-            and (
-                need_signals.campaign_pattern is null
-                or lower(interactions_in_window.campaign_id) like lower(need_signals.campaign_pattern)
-            )
+        on {{ segments.need_signal_matches('interactions_in_window', 'need_signals') }}
 ),
 
 weighted as (

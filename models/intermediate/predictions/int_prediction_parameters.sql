@@ -1,15 +1,7 @@
 {#- The BG/NBD and Gamma-Gamma parameters every prediction is computed with, one row per fit
     purpose: fitted (int_prediction_fitted_parameters: this build's fit, or an earlier usable one
     when it did not converge) or fixed by the var segments_prediction_parameters. -#}
-{%- set configured = var('segments_prediction_parameters') or env_var('SEGMENTS_PREDICTION_PARAMETERS', '') -%}
-{%- if configured is string -%}
-    {%- set fixed = fromjson(configured) if configured | trim else none -%}
-    {%- if configured | trim and fixed is not mapping -%}
-        {{ exceptions.raise_compiler_error("var prediction_parameters: not a JSON object: " ~ configured[:200]) }}
-    {%- endif -%}
-{%- else -%}
-    {%- set fixed = configured or none -%}
-{%- endif -%}
+{%- set fixed = segments.fixed_prediction_parameters() -%}
 {%- set parameter_names = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] -%}
 
 {%- set use_fit = fixed is none and target.type == 'duckdb' -%}

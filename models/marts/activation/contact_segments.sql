@@ -35,6 +35,10 @@ contact_engagement as (
     select * from {{ ref('contact_engagement') }}
 ),
 
+contact_lead_scores as (
+    select * from {{ ref('contact_lead_scores') }}
+),
+
 joined as (
     select
         -- keys and reachability
@@ -59,6 +63,12 @@ joined as (
         coalesce(contact_abell.primary_technology, 'none') as primary_technology,
         coalesce(contact_predictions.churn_risk, 'non_customer') as churn_risk,
         contact_engagement.loyalty_segment,
+        -- prospects by their lead score; customer once a completed order exists; not_scored for a
+        -- contact known only by an interaction or order before its created_at
+        case
+            when contact_rfm.contact_id is not null then 'customer'
+            else coalesce(contact_lead_scores.lead_tier, 'not_scored')
+        end as lead_tier,
 
         -- value
         coalesce(contact_rfm.frequency, 0) as frequency,
@@ -80,6 +90,8 @@ joined as (
         on contacts.contact_id = contact_abc.contact_id
     left join contact_predictions
         on contacts.contact_id = contact_predictions.contact_id
+    left join contact_lead_scores
+        on contacts.contact_id = contact_lead_scores.contact_id
 ),
 
 hashed as (
@@ -103,6 +115,7 @@ hashed as (
         primary_technology,
         churn_risk,
         loyalty_segment,
+        lead_tier,
         cast(frequency as bigint) as frequency,
         monetary,
         last_order_date,

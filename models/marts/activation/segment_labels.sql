@@ -61,6 +61,12 @@ labels as (
             'churn_risk' as segment_dimension,
             '{{ band }}' as label
     {% endfor %}
+    {% for tier in var('segments_lead_tier_labels') + ['customer', 'not_scored'] %}
+        union all
+        select
+            'lead_tier' as segment_dimension,
+            '{{ tier }}' as label
+    {% endfor %}
     union all
     select
         'loyalty_segment' as segment_dimension,

@@ -1,0 +1,7 @@
+with
+
+fit_history as (
+    select * from {{ ref('int_lead_fit_history') }}
+)
+
+select * from fit_history
