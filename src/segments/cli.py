@@ -194,14 +194,16 @@ def cmd_export(args: argparse.Namespace) -> None:
         hash_emails=args.hash_emails,
         diff=args.diff,
         allow_empty=args.allow_empty,
+        preset=args.preset,
     )
     manifest = result.manifest
     if manifest["diff"]:
         rows = f"{manifest['diff']['adds']:,} adds and {manifest['diff']['removes']:,} removes"
     else:
         rows = f"{manifest['row_count']:,} contacts"
+    files = " and ".join(f"{path} ({path.name}.manifest.json)" for path in result.paths)
     _say(f"exported {rows} of {manifest['audience_key']} as of {manifest['as_of_date']} to "
-         f"{result.path} and {result.manifest_path.name} ({time.perf_counter() - started:.1f} s)")
+         f"{files} ({time.perf_counter() - started:.1f} s)")
 
 
 def cmd_compare_engines(args: argparse.Namespace) -> None:
@@ -347,6 +349,8 @@ def _add_history_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    from segments.export_presets import PRESETS
+
     selection = parser.add_mutually_exclusive_group(required=True)
     selection.add_argument("--audience", metavar="NAME", help="a named audience (seed audiences)")
     selection.add_argument(
@@ -362,6 +366,17 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("csv", "parquet"), help="file format (default: from the FILE extension)"
     )
     parser.add_argument(
+        "--preset",
+        metavar="PLATFORM",
+        help=f"write the CSV the platform imports ({', '.join(PRESETS)}): its header names, one "
+        "row per contact; klaviyo, hubspot and mailchimp get clear email and names plus a column per "
+        "segment dimension holding the label; meta (email, fn, ln) and google (Email) get SHA-256 "
+        "hashes only, the file being the list. Default: the generic email, first_name, last_name, "
+        "tags. With --diff: FILE's <name>-add and <name>-remove files (the remove file holds the "
+        "identifier column only). Refused with .parquet, and for klaviyo, hubspot and mailchimp "
+        "with --hash-emails or --include-unreachable",
+    )
+    parser.add_argument(
         "--include-unreachable",
         action="store_true",
         help="also export contacts not opted in or unsubscribed (never those without an email); "
@@ -371,13 +386,14 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--hash-emails",
         action="store_true",
         help="write email_sha256, first_name_sha256, last_name_sha256 (SHA-256 of the trimmed, "
-        "lower-cased value) instead of clear email and names, for customer-match uploads",
+        "lower-cased value) instead of clear email and names, for customer-match uploads "
+        "(--preset meta and google always hash)",
     )
     parser.add_argument(
         "--diff",
         action="store_true",
         help="only adds and removes since the previous --diff export of the same audience "
-        "(an action column); the first one adds everyone",
+        "(an action column; with --preset two files, adds and removes); the first one adds everyone",
     )
     parser.add_argument(
         "--allow-empty",
@@ -560,8 +576,9 @@ COMMANDS = (
         "export",
         "write an audience as CSV or Parquet for a marketing platform, with a manifest",
         "Write a named audience (--audience) or the contacts whose --dimension label "
-        "is one of --label as FILE (columns email, first_name, last_name, tags; rows by email) "
-        "and FILE.manifest.json (row count, checksum, as_of_date, options). Only contacts "
+        "is one of --label as FILE (columns email, first_name, last_name, tags; rows by email; "
+        "or with --preset the file Klaviyo, HubSpot, Mailchimp, Meta or Google Ads imports) "
+        "and FILE.manifest.json (row count, checksum, as_of_date, preset, options). Only contacts "
         "reachable by email (email present, opted in, not unsubscribed) unless "
         "--include-unreachable. With --diff only the contacts that entered (add) or left "
         "(remove) the audience since the previous --diff export, tracked in the warehouse table "

@@ -13,6 +13,14 @@ clear columns are replaced by email_sha256, first_name_sha256 and last_name_sha2
 the trimmed, lower-cased value (customer-match uploads), rows ordered by the hash; no clear email or
 name is written.
 
+With a preset (klaviyo, hubspot, mailchimp, meta, google; see segments.export_presets) the file is
+the CSV that platform imports instead: its header names and column order, one row per contact, a
+column per segment dimension holding the label (klaviyo, hubspot, mailchimp: clear email and names,
+no tags blob), or identifiers only, SHA-256 hashed, the file being the list (meta, google). A
+preset refuses Parquet; the email platforms refuse hash_emails and include_unreachable (an import
+would make contacts without consent emailable); meta and google always hash. The manifest records
+the preset.
+
 Only reachable contacts (is_email_reachable: email present, opted in, not unsubscribed, the
 address not suppressed) are exported unless include_unreachable is given; contacts without an email
 never are, and neither is any address of main.email_suppressions, whatever the option: an opt-out
@@ -23,16 +31,19 @@ Before anything is read, the marts must come from the latest dbt run that select
 that run must have succeeded (segments.build_log); raw contacts or interactions loaded after it
 started are refused too (their consent is not in the marts yet).
 
-Diff mode writes only what changed since the previous diff export of the same audience key, with
-an `action` column (`add` / `remove`); a removal carries only the identifier (email or its hash)
-the destination deletes. What was sent is kept in the warehouse, in
-exports.audience_export_state, replaced in one transaction after the file and its manifest are in
-place. A full export never touches that state. The audience key is the selection plus the
-identifier (email or email_sha256) plus reachable_only / include_unreachable, so a clear and a
-hashed feed of one audience keep separate state. Adds and removes are compared on the identifier
-(what the destination keys on): a contact whose email changed is a remove of the old address and
-an add of the new. Label changes of a contact that stays are not in a diff (a full export
-refreshes tags).
+Diff mode writes only what changed since the previous diff export of the same audience key, with an
+`action` column (`add` / `remove`); a removal carries only the identifier (email or its hash) the
+destination deletes. With a preset, a diff is two files in the preset's shape, <name>-add.<ext>
+(the adds, every column) and <name>-remove.<ext> (the identifier column only), each with its own
+manifest naming both; all four are moved into place together or not at all. What was sent is kept
+in the warehouse, in exports.audience_export_state, replaced in one transaction after the file and
+its manifest are in place. A full export never touches that state. The audience key is the
+selection plus the identifier (email or email_sha256) plus reachable_only / include_unreachable, so
+a clear and a hashed feed of one audience keep separate state; with a preset the identifier part is
+`<preset>:<identifier column>` (e.g. klaviyo:Email), so each platform keeps its own state. Adds and
+removes are compared on the identifier (what the destination keys on): a contact whose email
+changed is a remove of the old address and an add of the new. Label changes of a contact that stays
+are not in a diff (a full export refreshes tags).
 
 A diff for an as_of_date before that of the key's previous diff export is refused: going back in
 time would remove members who are still there. An empty diff (no change) is a valid file, header
@@ -67,6 +78,7 @@ import duckdb
 
 from segments.build_log import check_build
 from segments.errors import SegmentsError
+from segments.export_presets import HASH, Preset, Shape, diff_paths, find_preset, generic_shape, preset_shape
 from segments.sql import first_lines as _first_line
 from segments.sql import literal as _literal
 from segments.sql import quote as _quote
@@ -94,6 +106,9 @@ class ExportResult:
     path: Path
     manifest_path: Path
     manifest: dict
+    # every file written and its manifest (a preset's diff: the add file, then the remove file)
+    paths: tuple[Path, ...] = ()
+    manifests: tuple[dict, ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -117,9 +132,14 @@ def export_audience(
     hash_emails: bool = False,
     diff: bool = False,
     allow_empty: bool = False,
+    preset: str | None = None,
 ) -> ExportResult:
     """Write the audience to `out` (and `out`.manifest.json); see the module docstring."""
     out = Path(out).absolute()
+    platform = None
+    if preset is not None:
+        platform = find_preset(preset, fmt, out, hash_emails, include_unreachable)
+        fmt, hash_emails = "csv", platform.hashed
     if (audience is None) == (dimension is None):
         raise SegmentsError(
             "give exactly one selection: an audience name, or a dimension with labels (not both)"
@@ -128,7 +148,8 @@ def export_audience(
         raise SegmentsError(f"give at least one label for dimension {dimension}")
     if dimension is None and labels:
         raise SegmentsError("labels select within a dimension: give the dimension too")
-    _check_target(out)
+    for target in _targets(out, platform, diff):
+        _check_target(target)
     fmt = _format(out, fmt)
     if not Path(warehouse).is_file():
         raise SegmentsError(
@@ -143,7 +164,7 @@ def export_audience(
         try:
             return _export(
                 connection, out, fmt, audience, dimension, sorted(set(labels or [])),
-                _Options(include_unreachable, hash_emails, diff, allow_empty),
+                _Options(include_unreachable, hash_emails, diff, allow_empty, platform),
             )
         except duckdb.Error as error:
             raise SegmentsError(f"{warehouse}: export failed: {_first_line(error)}") from None
@@ -157,6 +178,7 @@ class _Options:
     hash_emails: bool
     diff: bool
     allow_empty: bool
+    preset: Preset | None = None
 
     @property
     def reachability(self) -> str:
@@ -167,7 +189,7 @@ class _Options:
             "reachable_only": not self.include_unreachable,
             "include_unreachable_override": self.include_unreachable,
             "hashed": self.hash_emails,
-            "hash": "sha256 hex of lower(trim(value))" if self.hash_emails else None,
+            "hash": HASH if self.hash_emails else None,
             "diff": self.diff,
         }
 
@@ -182,23 +204,6 @@ class _Selection:
     parameters: list
     key: str
     name: str
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """The columns of the file, clear or hashed, each with the SQL that computes it from a
-    contact_segments row: the identifier (what the destination keys on), the names and the tags."""
-
-    identifier: str
-    identifier_sql: str
-    names: tuple[str, ...]
-    names_sql: str
-    tags_sql: str
-
-    @property
-    def data(self) -> tuple[str, ...]:
-        """The columns after the identifier."""
-        return (*self.names, "tags")
 
 
 @dataclass(frozen=True)
@@ -238,9 +243,12 @@ def _export(
         selection = _named_selection(connection, relations, audience)
     else:
         selection = _dimension_selection(connection, relations, dimensions, dimension, labels)
-    columns = _columns(dimensions, options.hash_emails)
-    audience_key = f"{selection.key}|{columns.identifier}|{options.reachability}"
-    _materialise_members(connection, relations, selection, columns, options.include_unreachable)
+    if options.preset is not None:
+        shape = preset_shape(options.preset, dimensions)
+    else:
+        shape = generic_shape(dimensions, options.hash_emails)
+    audience_key = f"{selection.key}|{shape.key}|{options.reachability}"
+    _materialise_members(connection, relations, selection, shape, options.include_unreachable)
     counts = _count_members(connection, relations["contact_segments"])
     if counts.current == 0 and not options.allow_empty:
         raise SegmentsError(
@@ -248,28 +256,68 @@ def _export(
             + _empty_reason(counts, options.include_unreachable)
             + "; nothing written (--allow-empty writes it anyway)"
         )
+    diff_info = None
     if options.diff:
-        header, query, diff_info = _diff_rows(connection, audience_key, counts.as_of_date, columns)
-    else:
-        (header, query), diff_info = _full_rows(columns), None
+        diff_info = _diff_rows(connection, audience_key, counts.as_of_date, shape)
+    outputs = _outputs(out, shape, options)
     manifest = {
-        "file": out.name,
+        "file": None,
         "format": fmt,
+        "preset": None if options.preset is None else options.preset.manifest(),
         "audience": selection.manifest,
         "audience_key": audience_key,
         "as_of_date": str(counts.as_of_date),
         "row_count": None,
         "sha256": None,
-        "columns": list(header),
+        "columns": None,
         "options": options.manifest(),
         "counts": counts.manifest(options.include_unreachable),
         "diff": diff_info,
     }
     written_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    manifest = _write_files(connection, out, fmt, query, manifest, written_at)
+    manifests = _write_files(connection, out, fmt, outputs, manifest, written_at)
+    paths = tuple(output.path for output in outputs)
     if options.diff:
-        _record_state(connection, out, audience_key, written_at)
-    return ExportResult(out, manifest_path_for(out), manifest)
+        _record_state(connection, paths, audience_key, written_at)
+    return ExportResult(paths[0], manifest_path_for(paths[0]), manifests[0], paths, manifests)
+
+
+@dataclass(frozen=True)
+class _Output:
+    """A file to write: its path, role (all, diff, add, remove), header and the query of its rows."""
+
+    path: Path
+    role: str
+    header: tuple[str, ...]
+    query: str
+
+
+def _targets(out: Path, preset: Preset | None, diff: bool) -> tuple[Path, ...]:
+    """The files an export writes: `out`, or a preset's <name>-add and <name>-remove."""
+    return diff_paths(out) if preset is not None and diff else (out,)
+
+
+def _outputs(out: Path, shape: Shape, options: _Options) -> list[_Output]:
+    """Every member (_export_current) in `out`; a diff (_export_rows) in `out` with an action
+    column, or with a preset as two files in its shape: the adds, and the removes' identifiers."""
+    identifier = f"identifier as {_quote(shape.identifier)}"
+    data = "".join(f", {_quote(name)}" for name in shape.data_columns)
+    if not options.diff:
+        query = f"select {identifier}{data} from _export_current order by identifier, contact_id"
+        return [_Output(out, "all", shape.header, query)]
+    if options.preset is None:
+        query = (
+            f"select action, {identifier}{data} "
+            "from _export_rows order by action, identifier, contact_id"
+        )
+        return [_Output(out, "diff", ("action", *shape.header), query)]
+    add_path, remove_path = diff_paths(out)
+    return [
+        _Output(add_path, "add", shape.header, f"select {identifier}{data} from _export_rows "
+                "where action = 'add' order by identifier, contact_id"),
+        _Output(remove_path, "remove", (shape.identifier,), f"select {identifier} from _export_rows "
+                "where action = 'remove' order by identifier"),
+    ]
 
 
 def _named_selection(
@@ -309,34 +357,17 @@ def _dimension_selection(
     )
 
 
-def _columns(dimensions: list[str], hash_emails: bool) -> _Columns:
-    """Clear email and names, or their SHA-256 (of the trimmed, lower-cased value); the tags as
-    `dimension:label` joined by `;`, in the order of `dimensions`."""
-    tags = "concat_ws(';', " + ", ".join(
-        f"{_literal(name + ':')} || {_quote(name)}" for name in dimensions
-    ) + ")"
-    if hash_emails:
-        return _Columns(
-            "email_sha256",
-            "sha256(lower(trim(email)))",
-            ("first_name_sha256", "last_name_sha256"),
-            "sha256(lower(trim(first_name))) as first_name_sha256, "
-            "sha256(lower(trim(last_name))) as last_name_sha256",
-            tags,
-        )
-    return _Columns("email", "email", ("first_name", "last_name"), "first_name, last_name", tags)
-
-
 def _materialise_members(
     connection: duckdb.DuckDBPyConnection,
     relations: dict[str, str],
     selection: _Selection,
-    columns: _Columns,
+    shape: Shape,
     include_unreachable: bool,
 ) -> None:
     """_export_selected: every selected contact, marked when its address is suppressed;
     _export_current: the rows to export (an email, not suppressed, reachable unless overridden).
     The file and the state both come from these tables, so both see the same members."""
+    data = "".join(f", {sql} as {_quote(name)}" for name, sql in shape.data)
     # A suppressed address (email_suppressions, compared trimmed and lower-cased) is never sent.
     connection.execute(
         f"""
@@ -353,8 +384,7 @@ def _materialise_members(
     connection.execute(
         f"""
         create or replace temp table _export_current as
-        select contact_id, {columns.identifier_sql} as identifier, {columns.names_sql},
-            {columns.tags_sql} as tags, as_of_date
+        select contact_id, {shape.identifier_sql} as identifier{data}, as_of_date
         from _export_selected
         where nullif(trim(email), '') is not null
           and not is_suppressed
@@ -387,20 +417,11 @@ def _count_members(connection: duckdb.DuckDBPyConnection, segments: str) -> _Cou
     return counts
 
 
-def _full_rows(columns: _Columns) -> tuple[tuple[str, ...], str]:
-    """Every member: the file's header and the query of its rows."""
-    query = (
-        f"select identifier as {columns.identifier}, {', '.join(columns.data)} "
-        "from _export_current order by identifier, contact_id"
-    )
-    return (columns.identifier, *columns.data), query
-
-
 def _diff_rows(
-    connection: duckdb.DuckDBPyConnection, audience_key: str, as_of_date: dt.date, columns: _Columns
-) -> tuple[tuple[str, ...], str, dict]:
-    """The adds and removes since the key's previous diff export: the file's header, the query of
-    its rows and the manifest's diff entry. Refused for a date before the previous export's."""
+    connection: duckdb.DuckDBPyConnection, audience_key: str, as_of_date: dt.date, shape: Shape
+) -> dict:
+    """The adds and removes since the key's previous diff export (_export_rows) and the manifest's
+    diff entry. Refused for a date before the previous export's."""
     previous = _previous_state(connection, audience_key)
     if previous is not None and previous[0] is not None and as_of_date < previous[0]:
         raise SegmentsError(
@@ -408,12 +429,8 @@ def _diff_rows(
             f"as of {as_of_date}: a diff cannot go back in time (build for {previous[0]} or "
             "later, or export without --diff)"
         )
-    adds, removes = _materialise_diff(connection, columns.data)
-    query = (
-        f"select action, identifier as {columns.identifier}, {', '.join(columns.data)} "
-        "from _export_rows order by action, identifier, contact_id"
-    )
-    info = {
+    adds, removes = _materialise_diff(connection, shape.data_columns)
+    return {
         "baseline": "none: first diff export, every member is an add" if previous is None
         else "the previous diff export of this audience_key",
         "previous_as_of_date": None if previous is None else str(previous[0]),
@@ -421,19 +438,23 @@ def _diff_rows(
         "adds": adds,
         "removes": removes,
     }
-    return ("action", columns.identifier, *columns.data), query, info
 
 
 def _record_state(
-    connection: duckdb.DuckDBPyConnection, out: Path, audience_key: str, written_at: dt.datetime
+    connection: duckdb.DuckDBPyConnection,
+    paths: tuple[Path, ...],
+    audience_key: str,
+    written_at: dt.datetime,
 ) -> None:
-    """Keep what the diff file sent as the key's state; when that fails the file and its manifest
-    are removed, since the next diff would be computed against a state that never saw them."""
+    """Keep what the diff files sent as the key's state; when that fails the files and their
+    manifests are removed, since the next diff would be computed against a state that never saw
+    them."""
     try:
         _replace_state(connection, audience_key, written_at)
     except duckdb.Error as error:
-        out.unlink(missing_ok=True)
-        manifest_path_for(out).unlink(missing_ok=True)
+        for path in paths:
+            path.unlink(missing_ok=True)
+            manifest_path_for(path).unlink(missing_ok=True)
         raise SegmentsError(
             f"{STATE_TABLE}: cannot record the export (file removed): {_first_line(error)}"
         ) from None
@@ -458,44 +479,59 @@ def _write_files(
     connection: duckdb.DuckDBPyConnection,
     out: Path,
     fmt: str,
-    query: str,
+    outputs: list[_Output],
     manifest: dict,
     written_at: dt.datetime,
-) -> dict:
-    """COPY the query to a file and write the manifest, both in a private temporary folder next to
-    the target, then move both into place; whatever happens, the folder goes."""
-    manifest_path = manifest_path_for(out)
+) -> list[dict]:
+    """COPY each output's query to its file and write its manifest (FILE.manifest.json), all in a
+    private temporary folder next to the target, then move them into place, the manifests last; the
+    files already moved are removed when a later move fails. Whatever happens, the folder goes.
+    Returns the manifests, in the order of `outputs`."""
     _remove_stale_folders(out.parent)
+    names = [output.path.name for output in outputs]
+    placed: list[Path] = []
     try:
         with _private_folder(out) as folder:
-            data_tmp, manifest_tmp = folder / out.name, folder / manifest_path.name
             copy_options = "format csv, header true" if fmt == "csv" else "format parquet"
+            manifests = []
+            for output in outputs:
+                data_tmp = folder / output.path.name
+                try:
+                    row_count = connection.execute(
+                        f"copy ({output.query}) to {_literal(str(data_tmp))} ({copy_options})"
+                    ).fetchone()[0]
+                except duckdb.Error as error:
+                    raise SegmentsError(
+                        f"{output.path}: cannot write the export: {_first_line(error)}"
+                    ) from None
+                manifests.append({
+                    **manifest,
+                    "file": output.path.name,
+                    "row_count": int(row_count),
+                    "sha256": _sha256(data_tmp),
+                    "columns": list(output.header),
+                    **({"part": {"role": output.role, "files": names}} if len(outputs) > 1 else {}),
+                    "written_at": _iso(written_at),
+                })
+            manifest_moves = []
+            for output, content in zip(outputs, manifests, strict=True):
+                target = manifest_path_for(output.path)
+                (folder / target.name).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+                manifest_moves.append((folder / target.name, target))
+            moves = [(folder / output.path.name, output.path) for output in outputs] + manifest_moves
+            for source, _ in moves:
+                os.chmod(source, 0o666 & ~_umask())  # an ordinary file once in place
             try:
-                row_count = connection.execute(
-                    f"copy ({query}) to {_literal(str(data_tmp))} ({copy_options})"
-                ).fetchone()[0]
-            except duckdb.Error as error:
-                raise SegmentsError(
-                    f"{out}: cannot write the export: {_first_line(error)}"
-                ) from None
-            manifest = {
-                **manifest,
-                "row_count": int(row_count),
-                "sha256": _sha256(data_tmp),
-                "written_at": _iso(written_at),
-            }
-            manifest_tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            for path in (data_tmp, manifest_tmp):  # an ordinary file once in place
-                os.chmod(path, 0o666 & ~_umask())
-            os.replace(data_tmp, out)
-            try:
-                os.replace(manifest_tmp, manifest_path)
+                for source, target in moves:
+                    os.replace(source, target)
+                    placed.append(target)
             except OSError:
-                out.unlink(missing_ok=True)  # never a file without its own manifest
+                for path in placed:  # never a file without its own manifest
+                    path.unlink(missing_ok=True)
                 raise
     except OSError as error:
         raise SegmentsError(f"{out}: cannot write the export: {error.strerror or error}") from None
-    return manifest
+    return manifests
 
 
 class _Terminated(Exception):
@@ -551,18 +587,19 @@ def _materialise_diff(
     (identifiers sent last time that no member carries now), compared on the identifier the
     destination keys on, so a changed email is a remove of the old one and an add of the new.
     A remove carries the identifier only. Returns (adds, removes)."""
-    nulls = ", ".join(f"cast(null as varchar) as {name}" for name in data_columns)
+    nulls = "".join(f", cast(null as varchar) as {_quote(name)}" for name in data_columns)
+    data = "".join(f", {_quote(name)}" for name in data_columns)
     connection.execute(
         f"""
         create or replace temp table _export_rows as
-        select 'add' as action, contact_id, identifier, {', '.join(data_columns)}
+        select 'add' as action, contact_id, identifier{data}
         from _export_current as current_members
         where not exists (
             select 1 from _export_previous as previous
             where previous.identifier = current_members.identifier
         )
         union all
-        select 'remove' as action, min(contact_id) as contact_id, identifier, {nulls}
+        select 'remove' as action, min(contact_id) as contact_id, identifier{nulls}
         from _export_previous as previous
         where not exists (
             select 1 from _export_current as current_members
