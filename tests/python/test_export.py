@@ -345,7 +345,7 @@ def _empty_label(warehouse: Path) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("selection", "message"),
     [
-        ({"audience": "no_such_audience"}, "unknown audience 'no_such_audience'; known audiences: "
+        ({"audience": "no_such_audience"}, "unknown audience 'no_such_audience'; known audiences: hot_leads, "
          "nonprofit_churn_prospects, onboard_new_customers, vip_field_sales"),
         ({"dimension": "favourite_colour", "labels": ["blue"]},
          "unknown dimension 'favourite_colour'; valid dimensions: lifecycle_stage, rfm_segment"),
