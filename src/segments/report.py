@@ -330,6 +330,102 @@ def _kpis(connection: duckdb.DuckDBPyConnection) -> str:
             + _table(headers, table_rows, table_id="kpi-table", numeric=(False, False) + (True,) * 11))
 
 
+def _horizontal_bars(rows: list[dict], label: str, value: str, title: str, axis_title: str,
+                     value_format: str = ",") -> alt.TopLevelMixin:
+    """One bar per row, in the rows' order, its value written at its end (labels never clipped)."""
+    order = [row[label] for row in rows]
+    bars = alt.Chart(alt.Data(values=_jsonable(rows))).mark_bar(color="#1f5fa8").encode(
+        y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", title=axis_title),
+    )
+    text = bars.mark_text(align="left", dx=3, color="#222").encode(
+        text=alt.Text(f"{value}:Q", format=value_format))
+    return (bars + text).properties(width=420, height=max(80, 22 * len(rows)), title=title)
+
+
+def _predictions(connection: duckdb.DuckDBPyConnection) -> str:
+    currency = _currency(connection)
+    bands = _rows(connection, f"""
+        select churn_risk, customers, customer_share, avg_p_no_purchase, predicted_clv_share
+        from {_relation(connection, 'rpt_churn_risk_bands')} order by avg_p_no_purchase, churn_risk
+    """)
+    by_segment = _rows(connection, f"""
+        select label as rfm_segment, customers, predicted_clv_amount, predicted_clv_per_customer, revenue_amount
+        from {_relation(connection, 'segment_kpis')}
+        where segment_dimension = 'rfm_segment' and customers > 0
+        order by predicted_clv_per_customer desc nulls last, label
+    """)
+    if not bands:
+        return '<p class="empty">No customer yet: nothing to predict.</p>'
+    upgrades = connection.execute(
+        f"select count(*) filter (where has_upgrade_potential), count(*) "
+        f"from {_relation(connection, 'contact_upgrade_potential')}"
+    ).fetchone()
+    band_chart = _horizontal_bars(bands, "churn_risk", "customers", "Customers per churn-risk band", "customers")
+    clv_chart = _horizontal_bars(
+        [{**row, "predicted_clv_per_customer": float(row["predicted_clv_per_customer"] or 0)}
+         for row in by_segment],
+        "rfm_segment", "predicted_clv_per_customer", f"Predicted CLV per customer ({currency}) by RFM segment",
+        f"predicted CLV per customer ({currency})", ",.0f")
+    caption = (
+        "Churn risk from the BG/NBD probability of no purchase over the prediction horizon; predicted CLV "
+        f"(customer lifetime value) from BG/NBD and Gamma-Gamma, discounted, in {currency}. "
+        f"{upgrades[0]:,} of {upgrades[1]:,} customers would sit in a higher ABC tier on predicted CLV "
+        "than on past revenue (contact_upgrade_potential)."
+    )
+    band_table = _table(
+        ("churn risk", "customers", "share", "average P(no purchase)", "share of predicted CLV"),
+        [(row["churn_risk"], _num(row["customers"]), _pct(row["customer_share"]),
+          _num(row["avg_p_no_purchase"], 2), _pct(row["predicted_clv_share"])) for row in bands],
+        numeric=(False, True, True, True, True))
+    segment_table = _table(
+        ("RFM segment", "customers", f"predicted CLV ({currency})", f"per customer ({currency})",
+         f"revenue so far ({currency})"),
+        [(row["rfm_segment"], _num(row["customers"]), _num(_float(row["predicted_clv_amount"])),
+          _num(_float(row["predicted_clv_per_customer"])), _num(_float(row["revenue_amount"])))
+         for row in by_segment],
+        numeric=(False, True, True, True, True))
+    return _figure(alt.hconcat(band_chart, clv_chart), caption) + band_table + segment_table
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)
+
+
+def _engagement(connection: duckdb.DuckDBPyConnection) -> str:
+    segments = _rows(connection, f"""
+        select seeds.loyalty_segment, seeds.description, seeds.recommended_action,
+               coalesce(shares.contacts, 0) as contacts
+        from {_relation(connection, 'loyalty_segments')} as seeds
+        left join {_relation(connection, 'rpt_segment_shares')} as shares
+            on shares.segment_dimension = 'loyalty_segment' and shares.label = seeds.loyalty_segment
+        order by seeds.priority
+    """)
+    channels = _rows(connection, f"""
+        select coalesce(preferred_channel, 'none') as preferred_channel, count(*) as contacts
+        from {_relation(connection, 'contact_engagement')}
+        group by 1 order by contacts desc, preferred_channel
+    """)
+    scores = _rows(connection, f"""
+        select engagement_score, count(*) as contacts,
+               avg(scoring_window_engagement_events) as average_events
+        from {_relation(connection, 'contact_engagement')}
+        group by 1 order by 1
+    """)
+    charts = alt.hconcat(
+        _horizontal_bars(segments, "loyalty_segment", "contacts", "Contacts per loyalty segment", "contacts"),
+        _horizontal_bars(channels, "preferred_channel", "contacts", "Preferred channel", "contacts"),
+    )
+    caption = ("Loyalty segments in priority order (a contact takes the first that applies); the preferred "
+               "channel is the channel of the contact's own most frequent interactions.")
+    score_line = ", ".join(f"{row['engagement_score']}: {row['contacts']:,}" for row in scores)
+    table = _table(("loyalty segment", "contacts", "definition", "recommended action"),
+                   [(row["loyalty_segment"], _num(row["contacts"]), row["description"], row["recommended_action"])
+                    for row in segments], numeric=(False, True, False, False))
+    return (_figure(charts, caption) + table
+            + f"<p>Contacts per engagement score (1 = least engaged): {_esc(score_line)}.</p>")
+
+
 def _calibration_chart(rows: list[dict], group: str, title: str, axis_title: str) -> alt.TopLevelMixin:
     """Predicted against actual purchases per customer over the hold-out days, one point per group."""
     points = [
@@ -490,7 +586,9 @@ SECTIONS = (
     ("lifecycle", "Lifecycle stages"),
     ("abell", "Abell matrix: who x need x technology"),
     ("movement", "Movement between segments"),
+    ("engagement", "Engagement and loyalty"),
     ("kpis", "KPIs per segment"),
+    ("predictions", "Predictions: churn risk and customer value"),
     ("calibration", "Predictions: do they hold?"),
     ("leads", "Lead scoring: prospects likely to buy"),
     ("consent", "Consent: suppressed addresses"),
@@ -513,7 +611,8 @@ def build_report(warehouse: Path, out: Path) -> dict:
         bodies = {
             "overview": overview, "rfm": _rfm(connection), "abc": _abc(connection),
             "lifecycle": _lifecycle(connection), "abell": _abell(connection),
-            "movement": _movement(connection), "kpis": _kpis(connection),
+            "movement": _movement(connection), "engagement": _engagement(connection),
+            "kpis": _kpis(connection), "predictions": _predictions(connection),
             "calibration": _calibration(connection), "leads": _leads(connection),
             "consent": _consent(connection),
         }

@@ -72,7 +72,7 @@ def _number(text: str) -> float:
 def test_every_section_is_there_with_charts(report) -> None:
     _, page = report
     assert page.sections == [key for key, _ in SECTIONS]
-    for section in ("rfm", "abc", "lifecycle", "abell", "calibration"):
+    for section in ("rfm", "abc", "lifecycle", "abell", "engagement", "predictions", "calibration", "leads"):
         assert page.svgs.get(section, 0) >= 1, section
     # this build has one date of history: the movement section says so instead of drawing
     assert "movement" not in page.svgs
@@ -151,3 +151,30 @@ def test_cli_prints_the_report_path(built_env, tmp_path: Path, capsys) -> None:
 def built_env(clean_build: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
     return clean_build
+
+
+def test_predictions_engagement_and_leads_equal_the_marts(report, clean_build: Path) -> None:
+    _, page = report
+    with duckdb.connect(str(clean_build)) as connection:
+        bands = dict(connection.execute(
+            "select churn_risk, count(*) from main.contact_predictions group by 1").fetchall())
+        clv = dict(connection.execute(
+            "select rfm_segment, round(sum(predicted_clv)) from main.contact_predictions"
+            " join main.contact_rfm using (contact_id) group by 1").fetchall())
+        loyalty = dict(connection.execute(
+            "select loyalty_segment, count(*) from main.contact_engagement group by 1").fetchall())
+        deciles = connection.execute(
+            "select decile, decile_contacts, decile_conversions from main.lead_score_evaluation order by 1"
+        ).fetchall()
+        tiers = dict(connection.execute(
+            "select lead_tier, count(*) from main.contact_lead_scores group by 1").fetchall())
+    band_table, segment_table = page.tables["predictions"]
+    assert {row[0]: int(_number(row[1])) for row in band_table[1:]} == bands
+    shown_clv = {row[0]: _number(row[2]) for row in segment_table[1:]}
+    assert shown_clv.keys() == clv.keys()
+    assert all(abs(shown_clv[segment] - float(clv[segment])) <= 1 for segment in clv)
+    shown_loyalty = {row[0]: int(_number(row[1])) for row in page.tables["engagement"][0][1:]}
+    assert {label: count for label, count in shown_loyalty.items() if count} == loyalty
+    tier_table, decile_table = page.tables["leads"]
+    assert {row[0]: int(_number(row[1])) for row in tier_table[1:]} == tiers
+    assert [(int(row[0]), int(_number(row[1])), int(_number(row[2]))) for row in decile_table[1:]] == deciles
