@@ -30,6 +30,7 @@ REQUIRED_METRICS = {
     "contacts": "simple", "customers": "simple", "revenue": "simple", "orders": "simple",
     "average_order_value": "ratio", "repeat_rate": "ratio", "high_churn_risk_share": "ratio",
     "churn_probability": "ratio", "predicted_clv": "simple", "average_predicted_clv": "simple",
+    "prospects": "simple", "hot_leads": "simple", "hot_lead_share": "ratio",
 }
 CONTACT = "contact"
 
@@ -141,6 +142,13 @@ def test_the_high_churn_risk_filter_names_the_highest_label(manifest: dict) -> N
     (where,) = _metrics(manifest)["high_churn_risk_customers"]["filter"]["where_filters"]
     labels = re.findall(r"=\s*'(\w+)'", where["where_sql_template"])
     assert labels == [project_vars()["segments_churn_risk_labels"][-1]]
+
+
+def test_the_hot_lead_filter_names_the_highest_tier(manifest: dict) -> None:
+    """The filter spells the tier: it must stay the last of var segments_lead_tier_labels."""
+    (where,) = _metrics(manifest)["hot_leads"]["filter"]["where_filters"]
+    labels = re.findall(r"=\s*'(\w+)'", where["where_sql_template"])
+    assert labels == [project_vars()["segments_lead_tier_labels"][-1]]
 
 
 def test_the_time_spine_is_configured(manifest: dict) -> None:
