@@ -32,6 +32,7 @@ MARTS = (
     "contact_abell",
     "abell_matrix",
     "contact_segments",
+    "contact_segments_sync",
     "abell_axis_summary",
     "segment_kpis",
     "rfm_thresholds",

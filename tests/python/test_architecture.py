@@ -132,7 +132,7 @@ def test_every_published_model_has_a_primary_key_test(manifest: dict) -> None:
 def test_the_segment_dimensions_are_columns_of_contact_segments(manifest: dict) -> None:
     (segments,) = [node for node in _models(manifest) if node["name"] == "contact_segments"]
     dimensions = segment_dimensions()
-    assert len(dimensions) == 9
+    assert len(dimensions) == 10
     assert set(dimensions) <= set(segments["columns"])
 
 

@@ -69,6 +69,12 @@ joined as (
             when contact_rfm.contact_id is not null then 'customer'
             else coalesce(contact_lead_scores.lead_tier, 'not_scored')
         end as lead_tier,
+        case
+            when contact_predictions.predicted_clv is null then 'non_customer'
+            else {{ segments.band_label(
+                'cast(contact_predictions.predicted_clv as decimal(28, 2))',
+                var('segments_clv_band_cutoffs'), var('segments_clv_band_labels')) }}
+        end as predicted_clv_band,
 
         -- value
         coalesce(contact_rfm.frequency, 0) as frequency,
@@ -116,6 +122,7 @@ hashed as (
         churn_risk,
         loyalty_segment,
         lead_tier,
+        predicted_clv_band,
         cast(frequency as bigint) as frequency,
         monetary,
         last_order_date,

@@ -61,6 +61,12 @@ labels as (
             'churn_risk' as segment_dimension,
             '{{ band }}' as label
     {% endfor %}
+    {% for band in var('segments_clv_band_labels') + ['non_customer'] %}
+        union all
+        select
+            'predicted_clv_band' as segment_dimension,
+            '{{ band }}' as label
+    {% endfor %}
     {% for tier in var('segments_lead_tier_labels') + ['customer', 'not_scored'] %}
         union all
         select
