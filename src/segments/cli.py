@@ -206,6 +206,15 @@ def cmd_export(args: argparse.Namespace) -> None:
          f"{files} ({time.perf_counter() - started:.1f} s)")
 
 
+def cmd_record_sync(args: argparse.Namespace) -> None:
+    from segments.export import record_sync
+    from segments.project import warehouse_path
+
+    result = record_sync(warehouse_path(args.database), args.audience, args.date)
+    _say(f"recorded the sync of {result.audience} as of {result.as_of_date}: {result.treated:,} treated, "
+         f"{result.holdout:,} held out (export_id {result.export_id})")
+
+
 def cmd_compare_engines(args: argparse.Namespace) -> None:
     from segments.engines import compare_engines
     from segments.project import warehouse_path
@@ -402,6 +411,14 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_record_sync_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--audience", required=True, metavar="NAME",
+                        help="the named audience (seed audiences) the reverse-ETL tool synced")
+    parser.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="the as_of_date of the audience the sync sent; refused when the build is "
+                        "of another date (default: the build's)")
+
+
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     """A command with only the options it shares."""
 
@@ -582,9 +599,24 @@ COMMANDS = (
         "reachable by email (email present, opted in, not unsubscribed) unless "
         "--include-unreachable. With --diff only the contacts that entered (add) or left "
         "(remove) the audience since the previous --diff export, tracked in the warehouse table "
-        "exports.audience_export_state. Nothing is written when the audience is empty.",
+        "exports.audience_export_state. Nothing is written when the audience is empty. An "
+        "audience's holdout members (seed audiences, holdout_share) are never exported; every export "
+        "is logged, with its treated and holdout contacts, in exports.campaign_exports and "
+        "exports.campaign_members for the mart campaign_results.",
         _add_export_arguments,
         cmd_export,
+        (_add_database,),
+    ),
+    Command(
+        "record-sync",
+        "log a reverse-ETL sync of an audience (treated and holdout) for campaign_results",
+        "Record in the warehouse's campaign log (exports.campaign_exports, exports.campaign_members) "
+        "that a reverse-ETL tool (Hightouch, Census) synced the named audience of the current build: "
+        "its members that were sent (reachable, not suppressed, not held out) as treated, its holdout "
+        "members passing the same filters as holdout. The next build's campaign_results measures "
+        "the lift of that sync. Refused when the build's as_of_date is not --date.",
+        _add_record_sync_arguments,
+        cmd_record_sync,
         (_add_database,),
     ),
     Command(

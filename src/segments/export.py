@@ -27,6 +27,13 @@ never are, and neither is any address of main.email_suppressions, whatever the o
 or unsubscribe seen under any record of the address, at any date (the latest consent in the
 warehouse, not the build's as_of_date), or a quarantined row that may carry one.
 
+A named audience's holdout (audience_members.is_holdout, seed audiences.holdout_share) is never
+exported, in any mode or preset: it is the control group. Every export, full or diff, is logged in
+exports.campaign_exports with its treated contacts (every exported member, the whole audience also
+for a diff) and its holdout members passing the same filters in exports.campaign_members (see
+segments.campaigns), in the transaction that keeps the diff state: when that fails, the files are
+removed. record_sync logs a reverse-ETL sync of a named audience the same way, without a file.
+
 Before anything is read, the marts must come from the latest dbt run that selected a mart, and
 that run must have succeeded (segments.build_log); raw contacts or interactions loaded after it
 started are refused too (their consent is not in the marts yet).
@@ -77,6 +84,7 @@ from pathlib import Path
 import duckdb
 
 from segments.build_log import check_build
+from segments.campaigns import CampaignLog, write_log
 from segments.errors import SegmentsError
 from segments.export_presets import HASH, Preset, Shape, diff_paths, find_preset, generic_shape, preset_shape
 from segments.sql import first_lines as _first_line
@@ -171,6 +179,62 @@ def export_audience(
 
 
 @dataclass(frozen=True)
+class SyncResult:
+    """What record_sync logged."""
+
+    export_id: str
+    audience: str
+    as_of_date: dt.date
+    treated: int
+    holdout: int
+
+
+def record_sync(warehouse: Path, audience: str, as_of_date: dt.date | None = None) -> SyncResult:
+    """Log a reverse-ETL sync of a named audience in the campaign log (mode sync): treated are its
+    members the sync sends (reachable, not suppressed, not held out), holdout its holdout members
+    passing the same filters, as of the current build. Refused when the build's as_of_date is not
+    `as_of_date` (the sync sent another day's audience), or when the audience has no such member."""
+    if not Path(warehouse).is_file():
+        raise SegmentsError(f"{warehouse}: no warehouse yet: run `segments load` and `segments build`")
+    try:
+        connection = duckdb.connect(str(warehouse))
+    except duckdb.Error as error:
+        raise SegmentsError(f"{warehouse}: cannot open the warehouse: {_first_line(error)}") from None
+    with connection:
+        try:
+            check_build(connection, ("contact_segments", "audience_members"), CONSENT_TABLES)
+            relations = {name: _relation(connection, name, schema) for name, schema in RELATIONS.items()}
+            selection = _named_selection(connection, relations, audience)
+            shape = generic_shape(_dimensions(connection, relations), False)
+            _materialise_members(connection, relations, selection, shape, False)
+            counts = _count_members(connection, relations["contact_segments"])
+            if as_of_date is not None and as_of_date != counts.as_of_date:
+                raise SegmentsError(
+                    f"the build is as of {counts.as_of_date}, not {as_of_date}: run `segments build "
+                    f"--as-of-date {as_of_date}` first (or record the sync with --date {counts.as_of_date})"
+                )
+            if counts.current == 0 and counts.held_out == 0:
+                raise SegmentsError(
+                    f"audience {audience} as of {counts.as_of_date} is empty: "
+                    + _empty_reason(counts, False) + "; nothing recorded"
+                )
+            log = CampaignLog(
+                audience, f"{selection.key}|sync|reachable_only", counts.as_of_date,
+                dt.datetime.now(dt.UTC).replace(microsecond=0), "sync",
+            )
+            connection.execute("begin transaction")
+            try:
+                treated, holdout = write_log(connection, log)
+                connection.execute("commit")
+            except BaseException:
+                connection.execute("rollback")
+                raise
+        except duckdb.Error as error:
+            raise SegmentsError(f"{warehouse}: cannot record the sync: {_first_line(error)}") from None
+    return SyncResult(log.export_id, audience, counts.as_of_date, treated, holdout)
+
+
+@dataclass(frozen=True)
 class _Options:
     """How the audience is exported (the options of export_audience)."""
 
@@ -200,10 +264,11 @@ class _Selection:
     selection's part of the audience key and the name an error message gives it."""
 
     manifest: dict
-    members_sql: str
+    members_sql: str  # contact_id, is_holdout
     parameters: list
     key: str
     name: str
+    audience_name: str  # as the campaign log names it: the audience, or the dimension selection
 
 
 @dataclass(frozen=True)
@@ -215,6 +280,7 @@ class _Counts:
     suppressed: int
     unreachable: int
     current: int
+    held_out: int
     as_of_date: dt.date
 
     def manifest(self, include_unreachable: bool) -> dict:
@@ -223,6 +289,7 @@ class _Counts:
             "skipped_without_email": self.without_email,
             "skipped_suppressed": self.suppressed,
             "skipped_unreachable": 0 if include_unreachable else self.unreachable,
+            "skipped_holdout": self.held_out,
             "exported_contacts": self.current,
         }
 
@@ -277,8 +344,12 @@ def _export(
     written_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     manifests = _write_files(connection, out, fmt, outputs, manifest, written_at)
     paths = tuple(output.path for output in outputs)
-    if options.diff:
-        _record_state(connection, paths, audience_key, written_at)
+    log = CampaignLog(
+        selection.audience_name, audience_key, counts.as_of_date, written_at,
+        "diff" if options.diff else "full",
+        None if options.preset is None else options.preset.name,
+    )
+    _record_state(connection, paths, audience_key if options.diff else None, written_at, log)
     return ExportResult(paths[0], manifest_path_for(paths[0]), manifests[0], paths, manifests)
 
 
@@ -333,8 +404,10 @@ def _named_selection(
         # include_unreachable cannot add any to it
         "reachable_only_by_definition": reachable_only,
     }
-    members = f"select contact_id from {relations['audience_members']} where audience_name = ?"
-    return _Selection(manifest, members, [audience], f"audience={audience}", audience)
+    members = (
+        f"select contact_id, is_holdout from {relations['audience_members']} where audience_name = ?"
+    )
+    return _Selection(manifest, members, [audience], f"audience={audience}", audience, audience)
 
 
 def _dimension_selection(
@@ -348,13 +421,11 @@ def _dimension_selection(
     _check_labels(connection, relations, dimensions, dimension, labels)
     manifest = {"type": "dimension", "dimension": dimension, "labels": labels}
     members = (
-        f"select contact_id from {relations['contact_segments']} "
+        f"select contact_id, false as is_holdout from {relations['contact_segments']} "
         f"where list_contains(?, {_quote(dimension)})"
     )
-    return _Selection(
-        manifest, members, [labels], f"{dimension}={','.join(labels)}",
-        f"{dimension} in ({', '.join(labels)})",
-    )
+    key = f"{dimension}={','.join(labels)}"
+    return _Selection(manifest, members, [labels], key, f"{dimension} in ({', '.join(labels)})", key)
 
 
 def _materialise_members(
@@ -364,32 +435,41 @@ def _materialise_members(
     shape: Shape,
     include_unreachable: bool,
 ) -> None:
-    """_export_selected: every selected contact, marked when its address is suppressed;
-    _export_current: the rows to export (an email, not suppressed, reachable unless overridden).
-    The file and the state both come from these tables, so both see the same members."""
+    """_export_selected: every selected contact, marked when its address is suppressed or it is
+    in the audience's holdout; _export_current: the rows to export (an email, not suppressed,
+    reachable unless overridden, not held out); _export_held_out: the holdout members that pass the
+    same filters (the control group the campaign log keeps). The file, the state and the log all
+    come from these tables, so all see the same members."""
     data = "".join(f", {sql} as {_quote(name)}" for name, sql in shape.data)
     # A suppressed address (email_suppressions, compared trimmed and lower-cased) is never sent.
     connection.execute(
         f"""
         create or replace temp table _export_selected as
-        select segments.*, exists (
+        select segments.*, members.is_holdout, exists (
             select 1 from {relations['email_suppressions']} as suppressions
             where suppressions.email = lower(trim(segments.email))
         ) as is_suppressed
         from {relations['contact_segments']} as segments
-        where contact_id in ({selection.members_sql})
+        inner join ({selection.members_sql}) as members on members.contact_id = segments.contact_id
         """,
         selection.parameters,
     )
-    connection.execute(
-        f"""
-        create or replace temp table _export_current as
-        select contact_id, {shape.identifier_sql} as identifier{data}, as_of_date
+    eligible = """
         from _export_selected
         where nullif(trim(email), '') is not null
           and not is_suppressed
           and (is_email_reachable or ?)
+    """
+    connection.execute(
+        f"""
+        create or replace temp table _export_current as
+        select contact_id, {shape.identifier_sql} as identifier{data}, as_of_date
+        {eligible} and not is_holdout
         """,
+        [include_unreachable],
+    )
+    connection.execute(
+        f"create or replace temp table _export_held_out as select contact_id {eligible} and is_holdout",
         [include_unreachable],
     )
 
@@ -407,6 +487,7 @@ def _count_members(connection: duckdb.DuckDBPyConnection, segments: str) -> _Cou
             count(*) filter (where is_suppressed),
             count(*) filter (where not is_suppressed and not is_email_reachable),
             (select count(*) from _export_current),
+            (select count(*) from _export_held_out),
             (select max(as_of_date) from _export_selected)
         from emailed
         """
@@ -443,14 +524,16 @@ def _diff_rows(
 def _record_state(
     connection: duckdb.DuckDBPyConnection,
     paths: tuple[Path, ...],
-    audience_key: str,
+    audience_key: str | None,
     written_at: dt.datetime,
+    log: CampaignLog,
 ) -> None:
-    """Keep what the diff files sent as the key's state; when that fails the files and their
+    """Log the export in the campaign log and, for a diff (audience_key given), keep what the
+    files sent as the key's state, in one transaction; when that fails the files and their
     manifests are removed, since the next diff would be computed against a state that never saw
-    them."""
+    them, and an export missing from the log would be missing from campaign_results."""
     try:
-        _replace_state(connection, audience_key, written_at)
+        _replace_state(connection, audience_key, written_at, log)
     except duckdb.Error as error:
         for path in paths:
             path.unlink(missing_ok=True)
@@ -463,6 +546,8 @@ def _record_state(
 def _empty_reason(counts: _Counts, overridden: bool) -> str:
     if not counts.selected:
         return "no contact is a member"
+    if counts.held_out:
+        return f"every one of its {counts.held_out:,} contacts that could be sent is in the holdout"
     if overridden:
         return (
             f"none of its {counts.selected:,} contacts has an email that is not suppressed "
@@ -647,11 +732,20 @@ def _previous_state(connection: duckdb.DuckDBPyConnection, audience_key: str) ->
 
 
 def _replace_state(
-    connection: duckdb.DuckDBPyConnection, audience_key: str, written_at: dt.datetime
+    connection: duckdb.DuckDBPyConnection,
+    audience_key: str | None,
+    written_at: dt.datetime,
+    log: CampaignLog | None = None,
 ) -> None:
-    """Replace the key's state rows with what was just exported, in one transaction."""
+    """Replace the key's state rows with what was just exported (none: a full export keeps no
+    state) and log the export (write_log), in one transaction."""
     connection.execute("begin transaction")
     try:
+        if log is not None:
+            write_log(connection, log)
+        if audience_key is None:
+            connection.execute("commit")
+            return
         connection.execute(f"create schema if not exists {STATE_SCHEMA}")
         connection.execute(
             f"""

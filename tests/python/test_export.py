@@ -137,14 +137,14 @@ def test_unreachable_contacts_only_with_the_override_and_never_without_email(
 
 @pytest.mark.parametrize("audience", ["vip_field_sales", "onboard_new_customers",
                                       "nonprofit_churn_prospects"])
-def test_named_audience_is_exactly_its_reachable_members(
+def test_named_audience_is_exactly_its_reachable_members_outside_the_holdout(
     built: Path, tmp_path: Path, audience: str
 ) -> None:
     result = export_audience(built, tmp_path / f"{audience}.csv", audience=audience)
     expected = _contacts(
         built,
         "is_email_reachable and contact_id in "
-        "(select contact_id from main.audience_members where audience_name = ?)",
+        "(select contact_id from main.audience_members where audience_name = ? and not is_holdout)",
         [audience],
     )
     rows = _rows(result.path)

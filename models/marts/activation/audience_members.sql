@@ -1,7 +1,12 @@
 {#- One row per contact per audience. An audience (seeds audiences, audience_rules) keeps a contact
     when, on every dimension it names, the contact's label is one of the audience's labels (labels
     of one dimension are alternatives; dimensions are all required); optionally only reachable
-    contacts (email, opted in, not unsubscribed) not emailed within the last N days. -#}
+    contacts (email, opted in, not unsubscribed) not emailed within the last N days. A member is in
+    the audience's holdout (is_holdout: never exported, the control group of campaign_results) when
+    hash_bucket(salt|audience_name|contact_id), a number 0..65535 fixed by the key, is below
+    holdout_share x 65536: the same contacts on every run and every engine, whatever the others. -#}
+{%- set salt = var('segments_holdout_salt') | string | replace("'", "''") -%}
+
 with
 
 contact_segments as (
@@ -51,6 +56,7 @@ members as (
         matched_dimensions.contact_id,
         contact_segments.email,
         contact_segments.is_email_reachable,
+        audiences.holdout_share,
         contact_segments.as_of_date
     from matched_dimensions
     inner join dimensions_per_audience
@@ -70,6 +76,21 @@ members as (
             or {{ segments.days_between('cast(contact_engagement_facts.last_email_sent_at as date)', segments.as_of_date()) }}  -- noqa: LT05
             > audiences.not_contacted_within_days
         )
+),
+
+members_with_holdout as (
+    select
+        audience_name,
+        contact_id,
+        email,
+        is_email_reachable,
+        coalesce(
+            {{ segments.hash_bucket(dbt.concat(["'" ~ salt ~ "|'", 'audience_name', "'|'", 'contact_id'])) }}
+            < coalesce(holdout_share, 0) * 65536,
+            false
+        ) as is_holdout,
+        as_of_date
+    from members
 )
 
-select * from members
+select * from members_with_holdout
