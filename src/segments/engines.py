@@ -41,6 +41,7 @@ MARTS = (
     "fct_orders",
     "fct_order_lines",
     "audience_members",
+    "campaign_results",
     "segment_labels",
     "contact_engagement",
     "contact_predictions",
