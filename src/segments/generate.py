@@ -13,6 +13,7 @@ Everything is set-based DuckDB SQL. Every pseudo-random number is derived from
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
 import json
@@ -196,6 +197,22 @@ PENDING_SHARE_OLDER = 0.004
 CANCELLED_SHARE = 0.05
 REFUNDED_SHARE = 0.03
 LINE_REFUND_SHARE = 0.012  # lines of completed orders refunded on their own
+
+# A demo campaign, so that campaign_results shows a lift it can measure (docs/activation.md): on
+# the day CAMPAIGN_DAYS_BEFORE_END days before the end date, the audience CAMPAIGN_AUDIENCE is
+# emailed. Its members as the generator knows them (customers whose first order is at most
+# CAMPAIGN_NEW_CUSTOMER_DAYS old that day, opted in and never unsubscribed) outside the audience's
+# holdout (the draw of audience_members: MD5 of salt|audience|contact_id, var segments_holdout_salt
+# and the seed's holdout_share) respond: each places one extra order within the CAMPAIGN_WINDOW_DAYS
+# after it with probability CAMPAIGN_RESPONSE_SHARE. The holdout never gets that order, so the true
+# lift of the conversion rate is CAMPAIGN_RESPONSE_SHARE x (1 - the holdout's conversion rate).
+# `make demo` builds that day and records the sync (`segments record-sync`).
+CAMPAIGN_AUDIENCE = "onboard_new_customers"
+CAMPAIGN_DAYS_BEFORE_END = 45
+CAMPAIGN_NEW_CUSTOMER_DAYS = 90
+CAMPAIGN_WINDOW_DAYS = 30
+CAMPAIGN_RESPONSE_SHARE = 0.50
+CAMPAIGN_ORDER_SEQ = 63  # order keys n * 64 + seq: drawn orders use seq < MAX_ORDERS_PER_CONTACT
 
 # --------------------------------------------------------------------------
 # Interactions
@@ -620,18 +637,35 @@ def _create_order_lines(con: duckdb.DuckDBPyConnection, window: _Window) -> None
     discount_rate = _pick("u(lkey, 'discount_rate')", DISCOUNT_RATES)
     con.execute(f"""
         create table order_line as
-        with expanded as (
+        with drawn as (
             select n, segment, contact_id, country, company_size, first_order_s, active_end_s,
                    n_orders, unnest(range(n_orders)) as seq
             from contact_base
             where n_orders > 0
         ),
+        campaign_responses as (
+            -- the demo campaign's responders (CAMPAIGN_*): one extra order each
+            select n, segment, contact_id, country, company_size, first_order_s, active_end_s,
+                   n_orders, {CAMPAIGN_ORDER_SEQ} as seq
+            from contact_base
+            where {_campaign_treated_sql(window)}
+              and u(n, 'campaign_response') < {CAMPAIGN_RESPONSE_SHARE}
+        ),
+        expanded as (
+            select * from drawn
+            union all
+            select * from campaign_responses
+        ),
         timed as (
             -- the first order opens the active period, the others fall in equal slices of it
             select *, n * 64 + seq as okey,
-                   first_order_s + case when seq = 0 then 0
-                       else floor((active_end_s - first_order_s)
-                                  * (seq + u(n * 64 + seq, 'order_time')) / n_orders)::bigint
+                   case when seq = {CAMPAIGN_ORDER_SEQ}
+                        then {_campaign_day_s(window)}
+                             + floor(u(n * 64 + seq, 'order_time') * {CAMPAIGN_WINDOW_DAYS * DAY})::bigint
+                        else first_order_s + case when seq = 0 then 0
+                            else floor((active_end_s - first_order_s)
+                                       * (seq + u(n * 64 + seq, 'order_time')) / n_orders)::bigint
+                            end
                    end as ordered_s
             from expanded
         ),
@@ -674,6 +708,36 @@ def _create_order_lines(con: duckdb.DuckDBPyConnection, window: _Window) -> None
                end::decimal(12, 2) as discount_amount
         from priced
     """)
+
+
+def _campaign_day_s(window: _Window) -> int:
+    """Epoch seconds of the start (00:00 UTC) of the demo campaign's day."""
+    return (window.end_s // DAY - CAMPAIGN_DAYS_BEFORE_END) * DAY
+
+
+def _campaign_treated_sql(window: _Window) -> str:
+    """Whether a contact_base row is a treated member of the demo campaign (see CAMPAIGN_*)."""
+    salt, share = _holdout_draw(CAMPAIGN_AUDIENCE)
+    day = _campaign_day_s(window)
+    digits = " + ".join(
+        f"(position(substr(md5({_lit(salt + '|' + CAMPAIGN_AUDIENCE + '|')} || contact_id), {place + 1}, 1)"
+        f" in '0123456789abcdef') - 1) * {16 ** (3 - place)}"
+        for place in range(4)
+    )
+    return f"""(first_order_s is not null
+              and first_order_s < {day + DAY}
+              and first_order_s >= {day + DAY - (CAMPAIGN_NEW_CUSTOMER_DAYS + 1) * DAY}
+              and email is not null and email_opt_in and unsub_s is null
+              and ({digits}) >= {share} * 65536)"""
+
+
+def _holdout_draw(audience: str) -> tuple[str, float]:
+    """The holdout salt (var segments_holdout_salt) and the audience's holdout_share (seed audiences)."""
+    from segments.project import project_dir, project_vars
+
+    with (project_dir() / "seeds" / "audiences.csv").open(encoding="utf-8", newline="") as handle:
+        shares = {row["audience_name"]: row.get("holdout_share") or "0" for row in csv.DictReader(handle)}
+    return str(project_vars()["segments_holdout_salt"]), float(shares.get(audience, "0"))
 
 
 def _currency_sql() -> str:

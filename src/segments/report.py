@@ -521,6 +521,41 @@ def _leads(connection: duckdb.DuckDBPyConnection) -> str:
     return tier_table + _figure(chart, caption) + table
 
 
+def _campaigns(connection: duckdb.DuckDBPyConnection) -> str:
+    rows = _rows(connection, f"""
+        select audience_name, campaign_date, treated_contacts, holdout_contacts, treated_conversion_rate,
+               holdout_conversion_rate, conversion_rate_lift, conversion_rate_lift_ci_lower,
+               conversion_rate_lift_ci_upper, revenue_per_contact_lift, revenue_per_contact_lift_ci_lower,
+               revenue_per_contact_lift_ci_upper, observed_days, window_days, significance
+        from {_relation(connection, 'campaign_results')}
+        order by campaign_date desc, audience_name
+    """)
+    if not rows:
+        return ('<p class="empty">No campaign logged yet: `segments export` of an audience, or '
+                '`segments record-sync`, records one.</p>')
+    currency = _currency(connection)
+
+    def interval(row: dict, key: str, percent: bool) -> str:
+        values = [row[key], row[f"{key}_ci_lower"], row[f"{key}_ci_upper"]]
+        if any(value is None for value in values):
+            return "-"
+        shown = [f"{100 * float(v):+.1f} pt" if percent else f"{float(v):+,.2f}" for v in values]
+        return f"{shown[0]} [{shown[1]}, {shown[2]}]"
+
+    table = _table(
+        ("audience", "date", "treated", "holdout", "conversion", "holdout conversion",
+         "conversion lift (95 % CI)", f"revenue per contact lift ({currency}, 95 % CI)", "days observed",
+         "significance"),
+        [(row["audience_name"], str(row["campaign_date"]), _num(row["treated_contacts"]),
+          _num(row["holdout_contacts"]), _pct(row["treated_conversion_rate"]),
+          _pct(row["holdout_conversion_rate"]),
+          interval(row, "conversion_rate_lift", True), interval(row, "revenue_per_contact_lift", False),
+          f"{row['observed_days']} of {row['window_days']}", row["significance"]) for row in rows],
+        numeric=(False, False, True, True, True, True, False, False, False, False))
+    return ("<p>Each export or recorded sync of an audience against its holdout (never sent) over the "
+            "campaign window: a lift whose interval excludes 0 is significant.</p>" + table)
+
+
 def _consent(connection: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(connection, f"""
         select suppression_reason, addresses, contacts, contacts_otherwise_reachable
@@ -591,6 +626,7 @@ SECTIONS = (
     ("predictions", "Predictions: churn risk and customer value"),
     ("calibration", "Predictions: do they hold?"),
     ("leads", "Lead scoring: prospects likely to buy"),
+    ("campaigns", "Campaigns: treated against holdout"),
     ("consent", "Consent: suppressed addresses"),
 )
 # The marts the report reads that carry an as_of_date: all of the last build's date, or refused.
@@ -614,6 +650,7 @@ def build_report(warehouse: Path, out: Path) -> dict:
             "movement": _movement(connection), "engagement": _engagement(connection),
             "kpis": _kpis(connection), "predictions": _predictions(connection),
             "calibration": _calibration(connection), "leads": _leads(connection),
+            "campaigns": _campaigns(connection),
             "consent": _consent(connection),
         }
     nav = "".join(f'<a href="#{key}">{_esc(title)}</a>' for key, title in SECTIONS)

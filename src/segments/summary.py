@@ -33,6 +33,7 @@ def summary(warehouse: Path) -> str:
         lines += [""] + _prediction_lines(connection)
         lines += [""] + _lead_lines(connection)
         lines += [""] + _activation_lines(connection)
+        lines += [""] + _campaign_lines(connection)
         lines += [""] + _consent_lines(connection)
     return "\n".join(lines)
 
@@ -317,6 +318,30 @@ def _activation_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()
     listed = ", ".join(f"{name} {count:,}" for name, count in audiences) or "none"
     return lines + ["", f"Audiences (members): {listed}"]
+
+
+def _campaign_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Treated against holdout per logged campaign (campaign_results)."""
+    rows = connection.execute(
+        f"""
+        select audience_name, campaign_date, treated_contacts, holdout_contacts, treated_conversion_rate,
+               holdout_conversion_rate, conversion_rate_lift, conversion_rate_lift_ci_lower,
+               conversion_rate_lift_ci_upper, window_complete, significance
+        from {_relation(connection, "campaign_results")}
+        order by campaign_date desc, audience_name
+        """
+    ).fetchall()
+    if not rows:
+        return ["Campaigns: none logged yet (`segments export` of an audience, or `segments record-sync`)"]
+    return _table(
+        "Campaigns (treated against holdout over the campaign window; conversion = a completed order)",
+        ("audience", "date", "treated", "holdout", "conversion", "holdout conv.", "lift (95% CI)",
+         "window", "significance"),
+        [(audience, str(day), f"{treated:,}", f"{holdout:,}", _percent(rate), _percent(holdout_rate),
+          "n/a" if lift is None else f"{lift:+.1%} [{low:+.1%}, {high:+.1%}]",
+          "complete" if complete else "running", significance)
+         for audience, day, treated, holdout, rate, holdout_rate, lift, low, high, complete, significance in rows],
+    )
 
 
 def _consent_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:

@@ -6,6 +6,14 @@ snapshot_versions as (
     select * from {{ ref('contact_segments_snapshot') }}
 ),
 
+day_versions as (
+    -- A version replaced on the day it appeared (a rebuild of the same as_of_date after the data
+    -- changed) never held: the day's last build is what that day recorded.
+    select *
+    from snapshot_versions
+    where dbt_valid_to is null or dbt_valid_to > dbt_valid_from
+),
+
 versions as (
     select
         contact_id,
@@ -15,7 +23,7 @@ versions as (
             lag({{ dimension }}) over (partition by contact_id order by dbt_valid_from asc) as previous_{{ dimension }},
         {% endfor -%}
         row_number() over (partition by contact_id order by dbt_valid_from asc) as version_number
-    from snapshot_versions
+    from day_versions
 ),
 
 transitions as (
