@@ -87,6 +87,21 @@ def clean_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def built(clean_build: Path, monkeypatch_module) -> Path:
+    """The session's clean build; CLI calls of this module default to it."""
+    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
+    return clean_build
+
+
+@pytest.fixture
+def warehouse_copy(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built warehouse for a test that changes it (export state, rebuild)."""
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(built.read_bytes())
+    return copy
+
+
+@pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
         yield patch

@@ -23,21 +23,6 @@ END_DATE = "2026-06-30"
 DIMENSIONS = tuple(segment_dimensions())
 
 
-@pytest.fixture(scope="module")
-def built(clean_build: Path, monkeypatch_module) -> Path:
-    """The session's clean build; CLI calls of this module default to it."""
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
-    return clean_build
-
-
-@pytest.fixture
-def warehouse_copy(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the built warehouse for a test that changes it (export state, rebuild)."""
-    copy = tmp_path / "copy.duckdb"
-    copy.write_bytes(built.read_bytes())
-    return copy
-
-
 def _query(warehouse: Path, sql: str, parameters: list | None = None) -> list[tuple]:
     with duckdb.connect(str(warehouse)) as connection:
         return connection.execute(sql, parameters or []).fetchall()

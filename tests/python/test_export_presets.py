@@ -31,21 +31,6 @@ EMAIL_PLATFORMS = [
 
 
 @pytest.fixture(scope="module")
-def built(clean_build: Path, monkeypatch_module) -> Path:
-    """The session's clean build; CLI calls of this module default to it."""
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
-    return clean_build
-
-
-@pytest.fixture
-def warehouse_copy(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the built warehouse for a test that changes it (export state)."""
-    copy = tmp_path / "copy.duckdb"
-    copy.write_bytes(built.read_bytes())
-    return copy
-
-
-@pytest.fixture(scope="module")
 def dimensions(built: Path) -> list[str]:
     """The declared segment dimensions, in the column order of contact_segments (the export's)."""
     columns = [row[0] for row in _query(built, "select column_name from information_schema.columns "

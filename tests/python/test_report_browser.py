@@ -144,13 +144,6 @@ def test_harness_sorts_a_table_by_a_click(fixture_pages: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(clean_build: Path, monkeypatch_module) -> Path:
-    """The session's clean build; CLI calls of this module default to it."""
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
-    return clean_build
-
-
-@pytest.fixture(scope="module")
 def report_html(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report-browser") / "segments_report.html"
     started = time.perf_counter()

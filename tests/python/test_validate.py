@@ -20,13 +20,6 @@ SUITES = (
 
 
 @pytest.fixture(scope="module")
-def built(clean_build: Path, monkeypatch_module) -> Path:
-    """The session's clean build; CLI calls of this module default to it."""
-    monkeypatch_module.setenv("SEGMENTS_DUCKDB_PATH", str(clean_build))
-    return clean_build
-
-
-@pytest.fixture(scope="module")
 def clean_report(built: Path, tmp_path_factory: pytest.TempPathFactory) -> ValidationReport:
     return validate(built, tmp_path_factory.mktemp("gx"))
 
