@@ -3,10 +3,10 @@
     No as_of_date and no exact score (monetary, predicted_clv, probabilities: they stay in their
     marts), so a row changes between two daily builds only when something a destination shows
     changed. sync_hash covers every column but the key: a sync's change column. -#}
-{%- set dimensions = segments.segment_dimensions() -%}
-{%- set synced_columns = [
-    'email', 'first_name', 'last_name', 'email_opt_in', 'is_unsubscribed', 'is_email_reachable',
-] + dimensions + ['rfm_cell', 'r_score', 'f_score', 'm_score', 'segment_hash'] -%}
+{%- set synced_columns = segments.columns_except(
+    ref('contact_segments'),
+    ['contact_id', 'frequency', 'monetary', 'last_order_date', 'predicted_clv', 'as_of_date']
+) -%}
 
 with
 
