@@ -149,7 +149,7 @@ def test_channels_and_campaigns_are_mapped(built: DuckDBWarehouse) -> None:
 
 
 def test_nothing_is_quarantined_and_unmatched_events_are_listed(built: DuckDBWarehouse) -> None:
-    for table in ("quarantine_contacts", "quarantine_interactions", "quarantine_order_lines"):
+    for table in ("quarantine_contacts", "quarantine_interactions"):
         assert built.execute(f"select count(*) from {built.quarantine_schema}.{table}") == [(0,)], table
     without_contact = set(built.execute(
         f"select record_key, contact_id, quarantine_reason "
