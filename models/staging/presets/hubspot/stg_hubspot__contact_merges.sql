@@ -16,7 +16,6 @@ contact_merge_audit as (
     select * from {{ source('hubspot', 'contact_merge_audit') }}
 ),
 
-{% if has_merged_vids -%}
 contacts as (
     select * from {{ source('hubspot', 'contact') }}
 ),
@@ -27,32 +26,34 @@ merge_positions as (
 ),
 
 calculated_merges as (
+    -- the '<vid>:<epoch ms>' entries of property_hs_calculated_merged_vids, when the column exists
     select
         cast(contacts.id as {{ dbt.type_string() }}) as canonical_vid,
-        split_part(
-            split_part(contacts.property_hs_calculated_merged_vids, ';', merge_positions.series_index + 1),
-            ':',
-            1
-        ) as merged_vid
+        {% if has_merged_vids -%}
+            trim(split_part(
+                split_part(contacts.property_hs_calculated_merged_vids, ';', merge_positions.series_index + 1),
+                ':',
+                1
+            ))
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- endif %} as merged_vid
     from contacts
     cross join merge_positions
-    where contacts.property_hs_calculated_merged_vids is not null
+    where {{ 'contacts.property_hs_calculated_merged_vids is not null' if has_merged_vids else 'false' }}
 ),
-{%- endif %}
 
 recorded_merges as (
     select
         cast(vid_to_merge as {{ dbt.type_string() }}) as merged_vid,
         cast(canonical_vid as {{ dbt.type_string() }}) as canonical_vid
     from contact_merge_audit
-    {%- if has_merged_vids %}
     union
     select
-        trim(merged_vid) as merged_vid,
+        merged_vid,
         canonical_vid
     from calculated_merges
-    where trim(merged_vid) <> ''
-    {%- endif %}
+    where merged_vid <> ''
 ),
 
 first_merges as (
@@ -73,7 +74,7 @@ resolved_merges as (
     left join first_merges as later_merges
         on
             first_merges.canonical_vid = later_merges.merged_vid
-            and later_merges.canonical_vid <> first_merges.merged_vid
+            and first_merges.merged_vid <> later_merges.canonical_vid
 )
 
 select * from resolved_merges

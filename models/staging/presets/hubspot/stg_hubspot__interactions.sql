@@ -142,7 +142,10 @@ engagement_interactions as (
 
 form_interactions as (
     select
-        {{ dbt.concat(["'hubspot:form_submission:'", 'cast(form_submissions.conversion_id as ' ~ dbt.type_string() ~ ')']) }} as interaction_id,
+        {{ dbt.concat([
+            "'hubspot:form_submission:'",
+            'cast(form_submissions.conversion_id as ' ~ dbt.type_string() ~ ')',
+        ]) }} as interaction_id,
         {{ dbt.concat([
             "'hubspot:'",
             "coalesce(contact_merges.canonical_vid, cast(form_submissions.contact_id as " ~ dbt.type_string() ~ "))",

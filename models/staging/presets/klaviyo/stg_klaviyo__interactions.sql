@@ -66,9 +66,9 @@ completed_checkouts as (
     inner join placed_orders
         on
             events_labelled.person_id = placed_orders.person_id
-            and placed_orders.occurred_at >= events_labelled.occurred_at
-            and placed_orders.occurred_at
-            <= {{ dbt.dateadd('hour', checkout_window_hours, 'events_labelled.occurred_at') }}
+            and events_labelled.occurred_at <= placed_orders.occurred_at
+            and {{ dbt.dateadd('hour', checkout_window_hours, 'events_labelled.occurred_at') }}
+            >= placed_orders.occurred_at
     where events_labelled.interaction_type = 'cart_abandon'
 ),
 
