@@ -1,4 +1,4 @@
-{{ config(enabled=('hubspot' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('hubspot')) }}
 {#- One row per merged-away contact (vid) and the contact it now belongs to. HubSpot records a merge
     in contact_merge_audit (v1 API) and in the canonical contact's property_hs_calculated_merged_vids
     ('<vid>:<epoch ms>;...', v3 API); both are read. A chain (A into B, then B into C) resolves to

@@ -1,4 +1,4 @@
-{{ config(enabled=('hubspot' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('hubspot')) }}
 {#- One row per live HubSpot contact, in the contract's contacts columns, plus one per address
     that unsubscribed (or reported spam) in an email event matching no live contact: key
     'hubspot:recipient:<address>', opted out, so the address stays suppressed whatever other

@@ -1,4 +1,4 @@
-{{ config(enabled=('hubspot' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('hubspot')) }}
 {#- One row per HubSpot email event the preset maps, with its recipient's normalised address:
     SENT -> email_sent, OPEN -> email_open, CLICK -> email_click (the opens and clicks HubSpot
     filters out of its reporting, filtered_event true, are left out), STATUSCHANGE to UNSUBSCRIBED

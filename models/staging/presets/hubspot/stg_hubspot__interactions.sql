@@ -1,4 +1,4 @@
-{{ config(enabled=('hubspot' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('hubspot')) }}
 {#- One row per HubSpot interaction, in the contract's interactions columns: the mapped email
     events (stg_hubspot__email_events) of the contact carrying the recipient's address (or, when
     no contact does, of 'hubspot:recipient:<address>'), calls (call, phone) and meetings (meeting,

@@ -1,4 +1,4 @@
-{{ config(enabled=('klaviyo' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('klaviyo')) }}
 {#- One row per live Klaviyo profile, in the contract's contacts columns. Deleted profiles
     (_fivetran_deleted) are left out. email_opt_in is false when the profile unsubscribed
     (consent UNSUBSCRIBED), cannot receive marketing email or is in global_exclusion (a

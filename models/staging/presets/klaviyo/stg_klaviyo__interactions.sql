@@ -1,4 +1,4 @@
-{{ config(enabled=('klaviyo' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('klaviyo')) }}
 {#- One row per Klaviyo event the preset maps, in the contract's interactions columns, by its
     metric's name (any case): Received Email -> email_sent, Opened Email -> email_open, Clicked
     Email -> email_click, Unsubscribed (any metric whose name starts so: from email marketing, from
