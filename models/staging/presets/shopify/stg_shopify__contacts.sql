@@ -1,9 +1,18 @@
 {{ config(enabled=('shopify' in var('segments_presets', []))) }}
 
 {#- Fivetran's published customer table has no _fivetran_deleted; honour it where a connector writes it -#}
-{%- set customer_columns = adapter.get_columns_in_relation(source('shopify', 'customer')) if execute else [] -%}
-{%- set has_deleted_flag = '_fivetran_deleted' in (customer_columns | map(attribute='name') | map('lower') | list) -%}
-{%- set has_consent_state = 'email_marketing_consent_state' in (customer_columns | map(attribute='name') | map('lower') | list) -%}
+{%- set customer_relation = source('shopify', 'customer') -%}
+{%- set customer_columns = adapter.get_columns_in_relation(customer_relation) if execute else [] -%}
+{%- set column_names = customer_columns | map(attribute='name') | map('lower') | list -%}
+{%- set has_deleted_flag = '_fivetran_deleted' in column_names -%}
+{#- the consent state replaced accepts_marketing in 2022; older syncs have only the flag -#}
+{%- if 'email_marketing_consent_state' in column_names -%}
+    {%- set email_opt_in = "case when lower(email_marketing_consent_state) = 'subscribed' then true"
+        ~ " when lower(email_marketing_consent_state) in ('not_subscribed', 'unsubscribed', 'redacted', 'invalid')"
+        ~ " then false else accepts_marketing end" -%}
+{%- else -%}
+    {%- set email_opt_in = 'accepts_marketing' -%}
+{%- endif %}
 
 with
 
@@ -30,16 +39,7 @@ contract_contacts as (
         cast(null as {{ dbt.type_bigint() }}) as company_size,
         cast(null as {{ dbt.type_string() }}) as country,
         cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        {%- if has_consent_state %}
-        case
-            when lower(email_marketing_consent_state) = 'subscribed' then true
-            when lower(email_marketing_consent_state) in ('not_subscribed', 'unsubscribed', 'redacted', 'invalid')
-                then false
-            else accepts_marketing
-        end as email_opt_in,
-        {%- else %}
-        accepts_marketing as email_opt_in,
-        {%- endif %}
+        {{ email_opt_in }} as email_opt_in,
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
     from customers_kept

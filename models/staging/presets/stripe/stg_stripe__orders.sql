@@ -181,7 +181,9 @@ contract_orders as (
         cast(order_rows.unit_amount / minor_unit_divisors.divisor as {{ dbt.type_numeric() }}) as unit_price,
         cast(null as {{ dbt.type_numeric() }}) as discount_amount,
         order_rows.currency,
-        cast(order_rows.order_discount / minor_unit_divisors.divisor as {{ dbt.type_numeric() }}) as order_discount_amount,
+        cast(
+            order_rows.order_discount / minor_unit_divisors.divisor as {{ dbt.type_numeric() }}
+        ) as order_discount_amount,
         cast(null as {{ dbt.type_numeric() }}) as shipping_amount,
         cast(order_rows.tax / minor_unit_divisors.divisor as {{ dbt.type_numeric() }}) as tax_amount,
         order_rows.buyer_email as contact_email
