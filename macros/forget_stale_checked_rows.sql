@@ -13,7 +13,7 @@
                 this ~ " has no column " ~ needed ~ ": it was built by an earlier version of the project. "
                 ~ "Rebuild it once with `segments build --full-refresh` (dbt build --full-refresh).") }}
         {%- endfor %}
-        {%- set source_relation = source('raw', table_name) -%}
+        {%- set source_relation = segments.raw_input(table_name) -%}
         {%- set loaded_at = segments.raw_loaded_at(table_name) -%}
         {%- set is_deleted = segments.raw_is_deleted(table_name) -%}
         delete from {{ this }}

@@ -1,9 +1,10 @@
-{#- The warehouse relation behind source('raw', table_name), also inside a unit test: there
-    source() names the fixture CTE (which dbt builds with this relation's column types) and the
-    graph is empty, so the relation is rebuilt from the vars that models/staging/_sources.yml
-    reads (segments_raw_database, segments_raw_schema, segments_<table>_identifier). -#}
+{#- The warehouse relation behind raw_input(table_name) (a source preset's union, or
+    source('raw', table_name)), also inside a unit test: there source() names the fixture CTE (which
+    dbt builds with this relation's column types) and the graph is empty, so the relation is
+    rebuilt from the vars that models/staging/_sources.yml reads (segments_raw_database,
+    segments_raw_schema, segments_<table>_identifier). -#}
 {% macro raw_relation(table_name) -%}
-    {%- set relation = source('raw', table_name) -%}
+    {%- set relation = segments.raw_input(table_name) -%}
     {%- set identifier_var = 'segments_' ~ table_name ~ '_identifier' -%}
     {%- if relation.type != 'cte' -%}
         {{ return(relation) }}

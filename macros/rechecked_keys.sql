@@ -7,7 +7,7 @@
     checks see all of the key. Whether a row's contact exists is not a check of staging (see
     int_order_lines), so a contact that arrives or leaves rechecks nothing here. -#}
 {% macro rechecked_keys(table_name, key_column, rules_relation) -%}
-    {%- set source_relation = source('raw', table_name) -%}
+    {%- set source_relation = segments.raw_input(table_name) -%}
     {%- set key_text = segments.raw_key(table_name, key_column) -%}
     {%- set is_deleted = segments.raw_is_deleted(table_name) -%}
     select {{ key_text }} as {{ key_column }}

@@ -1,6 +1,7 @@
-{#- One row per raw table: its rows, and those its loader marks deleted (var
-    segments_raw_deleted_column), for rpt_source_reconciliation. -#}
-{%- set tables = ['contacts', 'orders', 'interactions'] -%}
+{#- One row per raw table of the contract: its rows, and those its loader marks deleted (var
+    segments_raw_deleted_column), for rpt_source_reconciliation. An optional table the warehouse
+    does not have counts 0 rows. -#}
+{%- set tables = var('segments_raw_contract').keys() | list -%}
 
 with
 
@@ -15,7 +16,12 @@ with
             {%- else -%}
                 0
             {%- endif %} as deleted_rows
-        from {{ source('raw', table_name) }}
+        {% if segments.raw_table_is_absent(table_name) -%}
+            from (select 1 as no_rows) as absent_table
+            where 1 = 0
+        {%- else -%}
+            from {{ segments.raw_input(table_name) }}
+        {%- endif %}
     ),
 {% endfor %}
 

@@ -1,4 +1,4 @@
-"""The raw input contract: the three tables `segments load` accepts, column by column.
+"""The raw input contract: the tables `segments load` accepts, column by column.
 
 Declared once, in the var `segments_raw_contract` of the dbt project (dbt_project.yml): each table's
 columns in order, each with whether it is `required` and its `kind` (integer, decimal, boolean,
@@ -15,6 +15,9 @@ from functools import cache
 from segments.errors import SegmentsError
 
 CONTRACT_VAR = "segments_raw_contract"
+# Raw tables that may be absent (a load without their file writes them empty; staging reads an
+# absent one as empty).
+OPTIONAL_TABLES_VAR = "segments_raw_optional_tables"
 KINDS = ("text", "integer", "decimal", "boolean", "timestamp")
 
 
@@ -29,9 +32,10 @@ class RawTable:
     integers: tuple[str, ...] = ()
     decimals: tuple[str, ...] = ()
     booleans: tuple[str, ...] = ()
+    optional: bool = False
 
 
-def _raw_table(name: str, declared: list[dict]) -> RawTable:
+def _raw_table(name: str, declared: list[dict], optional: bool = False) -> RawTable:
     kinds: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for column in declared:
         kind = column.get("kind", "text")
@@ -46,6 +50,7 @@ def _raw_table(name: str, declared: list[dict]) -> RawTable:
         integers=tuple(kinds["integer"]),
         decimals=tuple(kinds["decimal"]),
         booleans=tuple(kinds["boolean"]),
+        optional=optional,
     )
 
 
@@ -57,7 +62,8 @@ def raw_tables() -> tuple[RawTable, ...]:
     declared = project_vars().get(CONTRACT_VAR)
     if not isinstance(declared, dict) or not declared:
         raise SegmentsError(f"dbt_project.yml: var {CONTRACT_VAR} is missing or not a mapping of tables")
-    return tuple(_raw_table(name, columns) for name, columns in declared.items())
+    optional = set(project_vars().get(OPTIONAL_TABLES_VAR) or ())
+    return tuple(_raw_table(name, columns, name in optional) for name, columns in declared.items())
 
 
 def __getattr__(name: str) -> object:

@@ -915,7 +915,9 @@ def _create_output_views(con: duckdb.DuckDBPyConnection) -> None:
         select 'ORD-' || lpad(order_num::varchar, 9, '0') as order_id,
                line_number::integer as line_number, contact_id, ts(ordered_s) as ordered_at, status,
                product_id, category as product_category, quantity, unit_price, discount_amount,
-               currency,
+               currency, null::decimal(12, 2) as order_discount_amount,
+               null::decimal(12, 2) as shipping_amount, null::decimal(12, 2) as tax_amount,
+               null::varchar as contact_email,
                ordered_s as _sort_time, order_num as _sort_key, line_number as _sort_line
         from order_line;
 
@@ -924,6 +926,13 @@ def _create_output_views(con: duckdb.DuckDBPyConnection) -> None:
                ts(occurred_s) as occurred_at, channel, interaction_type, topic, campaign_id, rating,
                occurred_s as _sort_time, interaction_num as _sort_key, 0 as _sort_line
         from interaction;
+
+        -- the demo has no dated refunds (its refunds are refunded lines): an empty refunds file
+        create view refunds_out as
+        select null::varchar as refund_id, null::varchar as order_id, null::varchar as line_number,
+               null::timestamp as refunded_at, null::decimal(12, 2) as amount,
+               0 as _sort_time, 0 as _sort_key, 0 as _sort_line
+        where false;
     """)
 
 
@@ -972,8 +981,12 @@ def _create_bad_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence
     """Load injected rows (all text, copies expanded) into `<table>_bad` with an ordinal `_row`."""
     columns = _contract_columns()[table]
     expanded = [row.values for row in rows for _ in range(row.copies)]
+    if not expanded:
+        casts = ", ".join(f"null::varchar as {c}" for c in columns)
+        con.execute(f"create or replace table {table}_bad as select 0 as _row, {casts} where false")
+        return
     values = ", ".join(
-        "(" + ", ".join([str(ordinal)] + [_lit(values[c]) for c in columns]) + ")"
+        "(" + ", ".join([str(ordinal)] + [_lit(values.get(c)) for c in columns]) + ")"
         for ordinal, values in enumerate(expanded, start=1)
     )
     casts = ", ".join(f"{c}::varchar as {c}" for c in columns)
@@ -993,6 +1006,7 @@ def _bad_rows(contacts: int, end_date: datetime.date) -> dict[str, list[_BadRow]
         "contacts": _bad_contacts(stamp),
         "orders": _bad_orders(stamp, first_good, second_good),
         "interactions": _bad_interactions(stamp, first_good),
+        "refunds": [],
     }
 
 

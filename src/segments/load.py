@@ -5,8 +5,9 @@ Every file is read and checked in an in-memory DuckDB before the warehouse is op
 misspelled columns, rows the CSV parser cannot split, and values that are not timestamps, numbers
 or booleans where the contract wants one. A refused load names the file, the column and sample
 rows, and leaves the warehouse exactly as it was. A good load replaces raw.contacts, raw.orders
-and raw.interactions atomically; DIR must hold all three files. With append=True (DuckDB and
-PostgreSQL targets) DIR holds any of the three, each checked the same way, and their rows are
+and raw.interactions atomically (and raw.refunds, optional: written empty when DIR has no refunds
+file); DIR must hold the three others. With append=True (DuckDB and
+PostgreSQL targets) DIR holds any of them, each checked the same way, and their rows are
 inserted into the existing raw tables in one transaction; the other tables are untouched. An
 append is refused when a table to extend does not exist or has no `_loaded_at` column.
 
@@ -147,7 +148,7 @@ def find_file(directory: Path, table: RawTable, required: bool = True) -> Path |
     if not present:
         raise SegmentsError(
             f"{directory}: no {table.name}.csv or {table.name}.parquet "
-            f"(segments load reads contacts, orders and interactions from one directory)"
+            f"(segments load reads contacts, orders, interactions and, optionally, refunds from one directory)"
         )
     if len(present) > 1:
         raise SegmentsError(
@@ -542,7 +543,8 @@ def load(
         raise SegmentsError(SPARK_APPEND)
     if not directory.is_dir():
         raise SegmentsError(f"{directory}: no such directory")
-    found = {table.name: find_file(directory, table, required=not append) for table in RAW_TABLES}
+    found = {table.name: find_file(directory, table, required=not append and not table.optional)
+             for table in RAW_TABLES}
     files = {name: path for name, path in found.items() if path is not None}
     if not files:
         raise SegmentsError(
@@ -577,6 +579,12 @@ def load(
                 staged[table.name] = (staged_name, positions)
             problems.extend(file_problems)
 
+        if not append:  # an optional table without its file is replaced by an empty one
+            for table in RAW_TABLES:
+                if table.name not in staged and table.name not in files:
+                    empty = f"empty_{table.name}"
+                    connection.execute(f"create table {empty} as select 1 as c0 where false")
+                    staged[table.name] = (empty, {})
         for warning in warnings:
             say(f"warning: {warning} (loaded anyway: staging will quarantine these rows)")
         if problems:

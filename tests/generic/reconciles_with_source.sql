@@ -1,9 +1,10 @@
 {#- Nothing is lost between a raw table and staging: every raw row is either staged, quarantined,
     an extra copy of an exact duplicate that was collapsed, or marked deleted by the loader (var
-    segments_raw_deleted_column, see raw_is_deleted: such rows leave staging before any check). Both models
+    segments_raw_deleted_column, see raw_is_deleted: such rows leave staging before any check). The raw
+    table is what staging reads (raw_input: with source presets, their union). Both models
     carry a `collapsed_duplicates` column counting the extra copies behind each of their rows.
     Returns one row (the counts) when raw != staged + quarantined + collapsed + deleted. -#}
-{% test reconciles_with_source(model, source_name, source_table, quarantine_model) %}
+{% test reconciles_with_source(model, source_table, quarantine_model) %}
 {%- set is_deleted = segments.raw_is_deleted(source_table) -%}
 
 with
@@ -16,7 +17,12 @@ raw_rows as (
         {%- else %}
         0 as deleted_rows
         {%- endif %}
-    from {{ source(source_name, source_table) }}
+    {%- if segments.raw_table_is_absent(source_table) %}
+    from (select 1 as no_rows) as absent_table
+    where 1 = 0
+    {%- else %}
+    from {{ segments.raw_input(source_table) }}
+    {%- endif %}
 ),
 
 staged_rows as (
