@@ -10,6 +10,9 @@
     products would overflow DECIMAL(38) when computed or summed, so such a line is quarantined. -#}
 {%- set line_amount_fits = 'abs(cast(quantity as ' ~ segments.type_double() ~ ') * cast(unit_price as '
     ~ segments.type_double() ~ ')) < 1e22' -%}
+{#- Amounts of the whole order: given on every line or on one, their non-null values must agree. -#}
+{%- set order_amounts = ['order_discount_amount', 'shipping_amount', 'tax_amount'] -%}
+{%- set buyer_key = 'coalesce(contact_id, ' ~ dbt.concat(["'email:'", 'contact_email']) ~ ')' -%}
 
 with
 
@@ -25,9 +28,43 @@ fx_rates as (
     select * from {{ ref('fx_rates') }}
 ),
 
+dated_fx_rates as (
+    select * from {{ ref('fx_rates_by_date') }}
+),
+
+first_dated_fx_rates as (
+    select
+        currency_code,
+        min(rate_date) as first_rate_date
+    from dated_fx_rates
+    group by currency_code
+),
+
+fx_rate_periods as (
+    -- Each rate from its date until the currency's next dated rate (seed fx_rates_by_date); the
+    -- undated seed fx_rates before a currency's first dated rate, and for currencies without any.
+    select
+        currency_code,
+        rate_date as valid_from,
+        lead(rate_date) over (partition by currency_code order by rate_date) as valid_until,
+        units_per_eur
+    from dated_fx_rates
+
+    union all
+
+    select
+        fx_rates.currency_code,
+        cast(null as date) as valid_from,
+        first_dated_fx_rates.first_rate_date as valid_until,
+        fx_rates.units_per_eur
+    from fx_rates
+    left join first_dated_fx_rates
+        on fx_rates.currency_code = first_dated_fx_rates.currency_code
+),
+
 rules as (
     -- what raw values are checked against: rows checked with other rules are checked again
-    {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rates': ['currency_code', 'units_per_eur']}) }}  -- noqa: LT05
+    {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rate_periods': ['currency_code', 'valid_from', 'valid_until', 'units_per_eur']}) }}  -- noqa: LT05
 ),
 
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
@@ -45,10 +82,12 @@ parsed as (
         distinct_rows.collapsed_duplicates,
         distinct_rows.loaded_at,
 
-        -- keys
+        -- keys; an order-total row (no line_number) is the order's one line 'total'
         {{ segments.clean_text('distinct_rows.order_id') }} as order_id,
-        {{ segments.clean_text('distinct_rows.line_number') }} as line_number,
+        coalesce({{ segments.clean_text('distinct_rows.line_number') }}, 'total') as line_number,
+        {{ segments.clean_text('distinct_rows.line_number') }} is null as is_order_total,
         {{ segments.clean_text('distinct_rows.contact_id') }} as contact_id,
+        lower({{ segments.clean_text('distinct_rows.contact_email') }}) as contact_email,
         {{ segments.clean_text('distinct_rows.product_id') }} as product_id,
 
         -- labels
@@ -56,13 +95,19 @@ parsed as (
         {{ segments.normalize_label('distinct_rows.product_category') }} as product_category,
         currencies.currency_code as currency,
 
-        -- conversion to the reporting currency (var segments_reporting_currency): amount x fx_rate
-        cast(reporting_rates.units_per_eur / line_rates.units_per_eur as decimal(38, 12)) as fx_rate_to_reporting,
-
-        -- amounts, in the line's currency
-        {{ segments.parse_integer('distinct_rows.quantity') }} as quantity,
+        -- amounts, in the line's currency; an order-total row without quantity counts once
+        case
+            when
+                {{ segments.clean_text('distinct_rows.line_number') }} is null
+                and {{ segments.clean_text('distinct_rows.quantity') }} is null
+                then 1
+            else {{ segments.parse_integer('distinct_rows.quantity') }}
+        end as quantity,
         {{ segments.parse_number('distinct_rows.unit_price') }} as unit_price,
         coalesce({{ segments.parse_number('distinct_rows.discount_amount') }}, 0) as discount_amount,
+        {%- for amount in order_amounts %}
+        {{ segments.parse_number('distinct_rows.' ~ amount) }} as {{ amount }},
+        {%- endfor %}
 
         -- timestamps, UTC
         {{ segments.parse_timestamp_utc('distinct_rows.ordered_at') }} as ordered_at
@@ -73,21 +118,36 @@ parsed as (
             and status_spellings.spelling = {{ segments.normalize_label('distinct_rows.status') }}
     left join currencies
         on currencies.currency_code = upper({{ segments.clean_text('distinct_rows.currency') }})
-    left join fx_rates as line_rates
-        on currencies.currency_code = line_rates.currency_code
-    left join fx_rates as reporting_rates
-        on reporting_rates.currency_code = '{{ var("segments_reporting_currency") }}'
+),
+
+priced as (
+    -- conversion to the reporting currency (var segments_reporting_currency) at the rates of the
+    -- order's date: amount x fx_rate
+    select
+        parsed.*,
+        cast(reporting_rates.units_per_eur / line_rates.units_per_eur as decimal(38, 12)) as fx_rate_to_reporting
+    from parsed
+    left join fx_rate_periods as line_rates
+        on
+            parsed.currency = line_rates.currency_code
+            and (line_rates.valid_from is null or line_rates.valid_from <= cast(parsed.ordered_at as date))
+            and (line_rates.valid_until is null or cast(parsed.ordered_at as date) < line_rates.valid_until)
+    left join fx_rate_periods as reporting_rates
+        on
+            reporting_rates.currency_code = '{{ var("segments_reporting_currency") }}'
+            and (reporting_rates.valid_from is null or reporting_rates.valid_from <= cast(parsed.ordered_at as date))
+            and (reporting_rates.valid_until is null or cast(parsed.ordered_at as date) < reporting_rates.valid_until)
 ),
 
 row_checked as (
     select
         *,
         case
-            when order_id is null or line_number is null or contact_id is null then 'missing_key'
+            when order_id is null or (contact_id is null and contact_email is null) then 'missing_key'
             when
                 {{ segments.clean_text('raw_ordered_at') }} is null
                 or {{ segments.clean_text('raw_status') }} is null
-                or {{ segments.clean_text('raw_quantity') }} is null
+                or ({{ segments.clean_text('raw_quantity') }} is null and not is_order_total)
                 or {{ segments.clean_text('raw_unit_price') }} is null
                 or {{ segments.clean_text('raw_currency') }} is null
                 then 'missing_required_value'
@@ -99,16 +159,22 @@ row_checked as (
                     {{ segments.clean_text('raw_discount_amount') }} is not null
                     and {{ segments.parse_number('raw_discount_amount') }} is null
                 )
+                {%- for amount in order_amounts %}
+                or ({{ segments.clean_text('raw_' ~ amount) }} is not null and {{ amount }} is null)
+                {%- endfor %}
                 or not {{ line_amount_fits }}
                 then 'unparseable_number'
             when order_line_status is null then 'unknown_status'
             when currency is null then 'unknown_currency'
             when fx_rate_to_reporting is null then 'missing_fx_rate'
-            when unit_price < 0 or discount_amount < 0 then 'negative_number'
+            when
+                unit_price < 0 or discount_amount < 0
+                {%- for amount in order_amounts %} or {{ amount }} < 0{% endfor %}
+                then 'negative_number'
             when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
             when quantity >= 0 and discount_amount > quantity * unit_price then 'discount_exceeds_line'
         end as row_quarantine_reason
-    from parsed
+    from priced
 ),
 
 -- Per key and per order facts are aggregates joined back, not window functions: a hash aggregate
@@ -123,7 +189,7 @@ key_checked as (
     select
         row_checked.*,
         case
-            when row_checked.order_id is not null and row_checked.line_number is not null
+            when row_checked.order_id is not null
                 then coalesce(conflicting_keys.key_versions, 1)
         end as key_versions,
         case
@@ -138,12 +204,24 @@ key_checked as (
 ),
 
 order_facts as (
-    -- The lines of one order must agree on the order's header; an order is kept whole or not at all.
+    -- The lines of one order must agree on the order's header (its buyer: the contact, else the
+    -- guest's email; the non-null order amounts), and an order-total row is the order's only row;
+    -- an order is kept whole or not at all.
     select
         order_id,
-        min(contact_id) != max(contact_id)
+        min({{ buyer_key }}) != max({{ buyer_key }})
         or min(currency) != max(currency)
-        or min(ordered_at) != max(ordered_at) as has_inconsistent_header,
+        or min(ordered_at) != max(ordered_at)
+        {%- for amount in order_amounts %}
+        or coalesce(min({{ amount }}) != max({{ amount }}), false)
+        {%- endfor %}
+        or (max(case when is_order_total then 1 else 0 end) = 1 and count(*) > 1) as has_inconsistent_header,
+        -- an order-level discount cannot exceed what the order's lines sell for
+        coalesce(
+            max(order_discount_amount)
+            > sum(case when quantity >= 0 and {{ line_amount_fits }} then quantity * unit_price - discount_amount end),
+            false
+        ) as has_excess_order_discount,
         max(case when line_quarantine_reason is not null then 1 else 0 end) as has_quarantined_line
     from key_checked
     where order_id is not null
@@ -152,7 +230,7 @@ order_facts as (
 
 failing_orders as (
     select * from order_facts
-    where has_inconsistent_header or has_quarantined_line = 1
+    where has_inconsistent_header or has_excess_order_discount or has_quarantined_line = 1
 ),
 
 order_checked as (
@@ -163,6 +241,10 @@ order_checked as (
             when key_checked.line_quarantine_reason is null
                 then coalesce(failing_orders.has_inconsistent_header, false)
         end as has_inconsistent_header,
+        case
+            when key_checked.line_quarantine_reason is null
+                then coalesce(failing_orders.has_excess_order_discount, false)
+        end as has_excess_order_discount,
         case
             when key_checked.order_id is not null then coalesce(failing_orders.has_quarantined_line, 0)
         end as has_quarantined_line
@@ -177,6 +259,7 @@ checked as (
         case
             when line_quarantine_reason is not null then line_quarantine_reason
             when has_inconsistent_header then 'inconsistent_order'
+            when has_excess_order_discount then 'discount_exceeds_order'
             when has_quarantined_line = 1 then 'incomplete_order'
         end as quarantine_reason,
         case when {{ line_amount_fits }} then quantity * unit_price end as gross_amount,
@@ -195,7 +278,9 @@ final as (
         -- keys
         checked.order_id,
         checked.line_number,
+        checked.is_order_total,
         checked.contact_id,
+        checked.contact_email,
         checked.product_id,
 
         -- labels
@@ -210,6 +295,9 @@ final as (
         checked.discount_amount,
         checked.gross_amount,
         checked.net_amount,
+        checked.order_discount_amount,
+        checked.shipping_amount,
+        checked.tax_amount,
 
         -- timestamps, UTC
         checked.ordered_at,
@@ -219,6 +307,7 @@ final as (
         checked.key_versions,
         checked.line_quarantine_reason,
         checked.has_inconsistent_header,
+        checked.has_excess_order_discount,
         checked.has_quarantined_line,
         checked.quarantine_reason
     from checked
