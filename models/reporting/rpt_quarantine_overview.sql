@@ -1,5 +1,6 @@
 {#- What was set aside, per source and reason, with the reason's meaning and a sample key: the
-    quarantined rows and the staged rows whose contact is unknown (left out of every fact). -#}
+    quarantined rows, the staged rows whose contact is unknown (left out of every fact) and the
+    valid refunds no revenue subtracts. -#}
 with
 
 quarantine_contacts as (
@@ -20,6 +21,14 @@ order_lines_without_contact as (
 
 interactions_without_contact as (
     select * from {{ ref('int_interactions_without_contact') }}
+),
+
+quarantine_refunds as (
+    select * from {{ ref('quarantine_refunds') }}
+),
+
+refunds_not_applied as (
+    select * from {{ ref('int_refunds_not_applied') }}
 ),
 
 quarantine_reasons as (
@@ -56,6 +65,18 @@ quarantined_rows as (
         quarantine_reason,
         record_key
     from interactions_without_contact
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from quarantine_refunds
+    union all
+    select
+        source_table,
+        quarantine_reason,
+        record_key
+    from refunds_not_applied
 ),
 
 overview as (

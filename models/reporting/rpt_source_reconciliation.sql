@@ -1,6 +1,7 @@
 {#- Every raw row accounted for, per raw table: raw = staged + quarantined + collapsed duplicates
     + soft-deleted (the test reconciles_with_source guards the same equation during the build), and
-    of the staged rows those whose contact is unknown, which no fact reads. -#}
+    of the staged rows those whose contact is unknown, which no fact reads (for refunds: those
+    int_refunds_not_applied lists, which no revenue subtracts). -#}
 with
 
 source_row_counts as (
@@ -11,6 +12,7 @@ source_row_counts as (
     ('contacts', 'stg_contacts', 'quarantine_contacts', none),
     ('orders', 'stg_order_lines', 'quarantine_order_lines', 'int_order_lines_without_contact'),
     ('interactions', 'stg_interactions', 'quarantine_interactions', 'int_interactions_without_contact'),
+    ('refunds', 'stg_refunds', 'quarantine_refunds', 'int_refunds_not_applied'),
 ] %}
     {{ source_table }}_staged as (
         select
@@ -40,6 +42,8 @@ staged as (
     select * from orders_staged
     union all
     select * from interactions_staged
+    union all
+    select * from refunds_staged
 ),
 
 quarantined as (
@@ -48,6 +52,8 @@ quarantined as (
     select * from orders_quarantined
     union all
     select * from interactions_quarantined
+    union all
+    select * from refunds_quarantined
 ),
 
 reconciliation as (

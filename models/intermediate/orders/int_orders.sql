@@ -20,6 +20,7 @@ orders as (
             else 'cancelled'
         end as order_status,
         {{ dbt.bool_or("order_line_status = 'refunded'") }} as has_refunded_line,
+        {{ dbt.bool_or("is_guest_checkout") }} as is_guest_checkout,
 
         -- amounts in the reporting currency: the sums of the lines' amounts, each rounded to the
         -- cent, so revenue reconciles to the cent at every grain
@@ -28,10 +29,17 @@ orders as (
         count(*) as line_count,
         sum(net_amount) as net_amount,
         sum(revenue_amount) as revenue_amount,
-        sum(case when order_line_status = 'refunded' then net_amount else 0 end) as refunded_amount,
+        -- refunded lines, and refunds issued on or before as_of_date
+        sum(case when order_line_status = 'refunded' then net_amount else 0 end) + sum(refunded_amount)
+            as refunded_amount,
+        -- converted once, on the order's totals: line and order-level discounts, shipping, tax
         cast(
             round(sum(original_discount_amount) * min(fx_rate_to_reporting), 2) as decimal(28, 2)
         ) as discount_amount,
+        cast(
+            round(max(original_shipping_amount) * min(fx_rate_to_reporting), 2) as decimal(28, 2)
+        ) as shipping_amount,
+        cast(round(max(original_tax_amount) * min(fx_rate_to_reporting), 2) as decimal(28, 2)) as tax_amount,
 
         -- timestamps
         min(ordered_at) as ordered_at
@@ -46,6 +54,7 @@ final as (
         order_status,
         order_status = 'completed' as is_completed,
         has_refunded_line,
+        is_guest_checkout,
         original_currency,
         fx_rate_to_reporting,
         line_count,
@@ -53,6 +62,8 @@ final as (
         revenue_amount,
         refunded_amount,
         discount_amount,
+        shipping_amount,
+        tax_amount,
         ordered_at,
         cast(ordered_at as date) as order_date
     from orders
