@@ -53,7 +53,8 @@ GUESTS_UNMATCHED = {"shopify:1007", "stripe:ch_11"}
 LEFT_OUT = {"shopify:1009", "shopify:1012", "stripe:in_8", "stripe:ch_12"}  # deleted, test, failed
 # every model between the presets' tables and fct_orders, the contact-less lines and the quarantines
 BUILD = ["build", "--select", "+fct_orders", "+int_order_lines_without_contact", "+quarantine_order_lines",
-         "+quarantine_contacts", "+quarantine_interactions", "+stg_interactions",
+         "+quarantine_contacts", "+quarantine_interactions", "+quarantine_refunds", "+int_refunds_not_applied",
+         "+stg_interactions",
          "--exclude", "resource_type:unit_test", "--indirect-selection", "cautious"]
 # what as_of_date changes: not the seeds, not staging (no as_of_date there)
 REBUILD = ["run", "--select", "+fct_orders", "--exclude", "resource_type:seed", "path:models/staging"]
@@ -127,13 +128,18 @@ def _build(warehouse: DuckDBWarehouse, tmp_path: Path, monkeypatch: pytest.Monke
         f"select order_id, quarantine_reason from {_relation(warehouse, 'int_order_lines_without_contact')}")
     quarantined = {table: warehouse.execute(
         f"select record_key, quarantine_reason from {warehouse.quarantine}.quarantine_{table}")
-        for table in ("contacts", "order_lines", "interactions")}
+        for table in ("contacts", "order_lines", "interactions", "refunds")}
+    not_applied = warehouse.execute(f"select record_key from {_relation(warehouse, 'int_refunds_not_applied')}")
+    carried = {order_id: (shipping, tax, guest) for order_id, shipping, tax, guest in warehouse.execute(
+        "select order_id, shipping_amount, tax_amount, is_guest_checkout from "
+        f"{warehouse.marts}.fct_orders where order_id in ('shopify:1001', 'shopify:1006', 'stripe:in_1')")}
     contacts = dict(warehouse.execute(f"select contact_id, email_opt_in from {warehouse.staging}.stg_contacts"))
     interactions = warehouse.execute(
         f"select interaction_id, contact_id, channel, interaction_type from {warehouse.staging}.stg_interactions")
     run_dbt(REBUILD, {**PRESET_VARS, "segments_as_of_date": AFTER_REFUNDS})
     return {"before": before, "after": _orders(warehouse), "without_contact": without_contact,
-            "quarantined": quarantined, "contacts": contacts, "interactions": interactions}
+            "quarantined": quarantined, "not_applied": not_applied, "carried": carried,
+            "contacts": contacts, "interactions": interactions}
 
 
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
@@ -182,7 +188,16 @@ def test_guest_checkouts_go_to_the_contact_with_their_email(built: dict) -> None
 
 
 def test_nothing_good_is_quarantined(built: dict) -> None:
-    assert built["quarantined"] == {"contacts": [], "order_lines": [], "interactions": []}
+    assert built["quarantined"] == {"contacts": [], "order_lines": [], "interactions": [], "refunds": []}
+    assert built["not_applied"] == []  # every refund row found its order (and line)
+
+
+def test_shipping_and_tax_are_carried_apart_from_revenue(built: dict) -> None:
+    carried = {order_id: (None if shipping is None else Decimal(str(shipping)), Decimal(str(tax)), guest)
+               for order_id, (shipping, tax, guest) in built["carried"].items()}
+    assert carried == {"shopify:1001": (Decimal("4.90"), Decimal("4.60"), False),
+                       "shopify:1006": (None, Decimal("0"), True),
+                       "stripe:in_1": (None, Decimal("5.00"), False)}
 
 
 def test_contacts_and_interactions(built: dict) -> None:
