@@ -1,4 +1,4 @@
-{{ config(enabled=('shopify' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('shopify')) }}
 
 {#- Fivetran's published customer table has no _fivetran_deleted; honour it where a connector writes it -#}
 {%- set customer_relation = source('shopify', 'customer') -%}

@@ -1,4 +1,4 @@
-{{ config(enabled=('shopify' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('shopify')) }}
 
 with
 

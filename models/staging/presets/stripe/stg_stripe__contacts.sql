@@ -1,4 +1,4 @@
-{{ config(enabled=('stripe' in var('segments_presets', []))) }}
+{{ config(enabled=segments.preset_is_on('stripe')) }}
 
 with
 
