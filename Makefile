@@ -25,7 +25,6 @@ TEST_PARAMETERS_HISTORY ?= target/prediction-parameters-$(TEST_HISTORY_DATE).jso
 TEST_PARAMETERS ?= target/prediction-parameters-$(TEST_END_DATE).json
 
 SPARK_DIR ?= $(CURDIR)/target/spark-warehouse
-ALL_PRESETS := shopify,stripe,hubspot,klaviyo
 
 .PHONY: demo test install install-dev install-engines lint unit dbt-test test-postgres test-spark bench lock clean
 
@@ -121,7 +120,7 @@ lint: install-dev
 	$(BIN)/ruff check src tests/python
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses tests
 	# the source presets' models exist only when switched on: lint them with every preset on
-	SEGMENTS_PRESETS=$(ALL_PRESETS) SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models/staging/presets
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint --config .sqlfluff-presets models/staging/presets
 
 # pytest runs beside a throwaway PostgreSQL server (tests/python/test_engines.py loads into it).
 unit: install-engines

@@ -1,5 +1,5 @@
 {#- The source presets switched on: the var segments_presets, a list or a comma-separated text
-    (env SEGMENTS_PRESETS, e.g. "shopify,klaviyo"), as a list of names; an unknown name stops the
+    ("shopify,klaviyo", as sqlfluff's context passes it: .sqlfluff-presets), as a list of names; an unknown name stops the
     run with the names there are (var segments_preset_tables). -#}
 {% macro presets_listed() -%}
     {%- set listed = var('segments_presets') or [] -%}
