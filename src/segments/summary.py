@@ -66,7 +66,21 @@ def _quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         return ["Quarantine: empty (every raw row is usable)"]
     lines = ["Quarantine reasons (rows):"]
     lines += [f"  {source:<14}{reason:<28}{count:>8,}" for source, reason, count in rows]
-    return lines
+    return lines + _missing_rate_lines(connection)
+
+
+def _missing_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The currencies whose order lines were refused for want of an FX rate, each named."""
+    currencies = connection.execute(
+        "select upper(trim(currency)), count(*) "
+        f"from {_relation(connection, 'quarantine_order_lines')} "
+        "where quarantine_reason = 'missing_fx_rate' group by 1 order by 2 desc, 1"
+    ).fetchall()
+    return [
+        f"  no FX rate for {currency or '(blank)'} (or for the reporting currency): {count:,} order lines refused; "
+        "add its rate to the seed fx_rates or fx_rates_by_date"
+        for currency, count in currencies
+    ]
 
 
 def _order_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:

@@ -17,6 +17,7 @@ from conftest import run_cli, write_csv
 
 from segments.contract import CONTACTS, ORDERS, RAW_TABLES
 from segments.runner import run_dbt
+from segments.summary import _quarantine_lines
 
 BEFORE_REFUNDS, AFTER_REFUNDS = "2024-03-31", "2024-06-30"
 CONTACT_ROWS = [
@@ -48,6 +49,8 @@ ORDER_ROWS = [
     # guests nobody or several contacts match
     _line("stranger", "1", contact_id="", contact_email="nobody@example.com", unit_price="9.00"),
     _line("twins", "1", contact_id="", contact_email="twin@example.com", unit_price="9.00"),
+    # a currency listed in the seed currencies that has no rate: refused, and named
+    _line("no_rate", "1", currency="TND", unit_price="5.000"),
 ]
 REFUND_ROWS = [
     # a partial refund of one line, weeks after the order
@@ -82,7 +85,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     write_csv(raw / "refunds.csv", refunds.columns, REFUND_ROWS)
     write_csv(raw / "interactions.csv", ["interaction_id", "contact_id", "occurred_at"], [])
     selection = ["--select", "+fct_orders", "+int_order_lines_without_contact", "+int_refunds_not_applied",
-                 "+rpt_source_reconciliation", "--exclude", "resource_type:unit_test",
+                 "+rpt_source_reconciliation", "+rpt_quarantine_overview", "--exclude", "resource_type:unit_test",
                  "--indirect-selection", "cautious"]
     results = {}
     with pytest.MonkeyPatch.context() as patch:
@@ -108,6 +111,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
                     "reconciliation": connection.execute(
                         "select source_table, raw_rows, staged_rows, quarantined_rows, without_contact_rows, "
                         "is_reconciled from main.rpt_source_reconciliation order by 1").fetchall(),
+                    "quarantine_lines": _quarantine_lines(connection),
                     "quarantined": connection.execute(
                         "select record_key, quarantine_reason from main_quarantine.quarantine_order_lines "
                         "union all select record_key, quarantine_reason "
@@ -147,11 +151,11 @@ def test_refunds_count_only_from_their_date(builds: dict) -> None:
 def test_refunds_that_cannot_apply_are_listed_and_every_row_is_accounted_for(builds: dict) -> None:
     built = builds[AFTER_REFUNDS]
     assert built["not_applied"] == {"r3": "unknown_order", "r4": "refund_exceeds_sale"}
-    assert built["quarantined"] == []
+    assert built["quarantined"] == [("no_rate#1", "missing_fx_rate")]
     assert built["reconciliation"] == [
         ("contacts", 4, 4, 0, 0, True),
         ("interactions", 0, 0, 0, 0, True),
-        ("orders", 7, 7, 0, 2, True),
+        ("orders", 8, 7, 1, 2, True),
         ("refunds", 4, 4, 0, 2, True),
     ]
 
@@ -180,3 +184,9 @@ def test_a_warehouse_without_the_new_table_and_columns_still_builds(tmp_path: Pa
             ("shipped", Decimal("30.00"))]  # without its order discount column, no discount
         assert connection.execute("select raw_rows, staged_rows from main.rpt_source_reconciliation "
                                   "where source_table = 'refunds'").fetchall() == [(0, 0)]
+
+
+def test_a_currency_without_a_rate_is_refused_by_name(builds: dict) -> None:
+    lines = builds[AFTER_REFUNDS]["quarantine_lines"]
+    assert any("missing_fx_rate" in line for line in lines)
+    assert any(line.strip().startswith("no FX rate for TND") and "1 order lines refused" in line for line in lines)
