@@ -10,8 +10,8 @@
     products would overflow DECIMAL(38) when computed or summed, so such a line is quarantined. -#}
 {%- set line_amount_fits = 'abs(cast(quantity as ' ~ segments.type_double() ~ ') * cast(unit_price as '
     ~ segments.type_double() ~ ')) < 1e22' -%}
-{#- Amounts of the whole order: given on every line or on one, their non-null values must agree. -#}
-{%- set order_amounts = ['order_discount_amount', 'shipping_amount', 'tax_amount'] -%}
+{#- The amounts of the whole order (order_discount_amount, shipping_amount, tax_amount) are given on
+    every line or on one: their non-null values must agree. -#}
 {%- set buyer_key = 'coalesce(contact_id, ' ~ dbt.concat(["'email:'", 'contact_email']) ~ ')' -%}
 
 with
@@ -105,9 +105,10 @@ parsed as (
         end as quantity,
         {{ segments.parse_number('distinct_rows.unit_price') }} as unit_price,
         coalesce({{ segments.parse_number('distinct_rows.discount_amount') }}, 0) as discount_amount,
-        {%- for amount in order_amounts %}
-        {{ segments.parse_number('distinct_rows.' ~ amount) }} as {{ amount }},
-        {%- endfor %}
+        -- amounts of the whole order, as this row gives them (null when it does not)
+        {{ segments.parse_number('distinct_rows.order_discount_amount') }} as order_discount_amount,
+        {{ segments.parse_number('distinct_rows.shipping_amount') }} as shipping_amount,
+        {{ segments.parse_number('distinct_rows.tax_amount') }} as tax_amount,
 
         -- timestamps, UTC
         {{ segments.parse_timestamp_utc('distinct_rows.ordered_at') }} as ordered_at
@@ -159,17 +160,23 @@ row_checked as (
                     {{ segments.clean_text('raw_discount_amount') }} is not null
                     and {{ segments.parse_number('raw_discount_amount') }} is null
                 )
-                {%- for amount in order_amounts %}
-                or ({{ segments.clean_text('raw_' ~ amount) }} is not null and {{ amount }} is null)
-                {%- endfor %}
+                or (
+                    {{ segments.clean_text('raw_order_discount_amount') }} is not null
+                    and order_discount_amount is null
+                )
+                or ({{ segments.clean_text('raw_shipping_amount') }} is not null and shipping_amount is null)
+                or ({{ segments.clean_text('raw_tax_amount') }} is not null and tax_amount is null)
                 or not {{ line_amount_fits }}
                 then 'unparseable_number'
             when order_line_status is null then 'unknown_status'
             when currency is null then 'unknown_currency'
             when fx_rate_to_reporting is null then 'missing_fx_rate'
             when
-                unit_price < 0 or discount_amount < 0
-                {%- for amount in order_amounts %} or {{ amount }} < 0{% endfor %}
+                unit_price < 0
+                or discount_amount < 0
+                or order_discount_amount < 0
+                or shipping_amount < 0
+                or tax_amount < 0
                 then 'negative_number'
             when quantity < 0 and order_line_status != 'refunded' then 'negative_quantity'
             when quantity >= 0 and discount_amount > quantity * unit_price then 'discount_exceeds_line'
@@ -212,9 +219,9 @@ order_facts as (
         min({{ buyer_key }}) != max({{ buyer_key }})
         or min(currency) != max(currency)
         or min(ordered_at) != max(ordered_at)
-        {%- for amount in order_amounts %}
-        or coalesce(min({{ amount }}) != max({{ amount }}), false)
-        {%- endfor %}
+        or coalesce(min(order_discount_amount) != max(order_discount_amount), false)
+        or coalesce(min(shipping_amount) != max(shipping_amount), false)
+        or coalesce(min(tax_amount) != max(tax_amount), false)
         or (max(case when is_order_total then 1 else 0 end) = 1 and count(*) > 1) as has_inconsistent_header,
         -- an order-level discount cannot exceed what the order's lines sell for
         coalesce(

@@ -72,13 +72,13 @@ def _quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 def _missing_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """The currencies whose order lines were refused for want of an FX rate, each named."""
     currencies = connection.execute(
-        "select upper(trim(currency)), count(*) "
-        f"from {_relation(connection, 'quarantine_order_lines')} "
-        "where quarantine_reason = 'missing_fx_rate' group by 1 order by 2 desc, 1"
+        "select currency_code, refused_order_lines "
+        f"from {_relation(connection, 'rpt_fx_rate_coverage')} "
+        "where refused_order_lines > 0 order by 2 desc, 1"
     ).fetchall()
     return [
-        f"  no FX rate for {currency or '(blank)'} (or for the reporting currency): {count:,} order lines refused; "
-        "add its rate to the seed fx_rates or fx_rates_by_date"
+        f"  no FX rate for {currency} (or for the reporting currency) on their dates: {count:,} order lines "
+        "refused; add its rate to the seed fx_rates or fx_rates_by_date"
         for currency, count in currencies
     ]
 

@@ -85,8 +85,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     write_csv(raw / "refunds.csv", refunds.columns, REFUND_ROWS)
     write_csv(raw / "interactions.csv", ["interaction_id", "contact_id", "occurred_at"], [])
     selection = ["--select", "+fct_orders", "+int_order_lines_without_contact", "+int_refunds_not_applied",
-                 "+rpt_source_reconciliation", "+rpt_quarantine_overview", "--exclude", "resource_type:unit_test",
-                 "--indirect-selection", "cautious"]
+                 "+rpt_source_reconciliation", "+rpt_quarantine_overview", "+rpt_fx_rate_coverage",
+                 "--exclude", "resource_type:unit_test", "--indirect-selection", "cautious"]
     results = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
@@ -102,7 +102,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
                 results[as_of_date] = {
                     "orders": {row[0]: row[1:] for row in connection.execute(
                         "select order_id, revenue_amount, contact_id, is_guest_checkout, shipping_amount, "
-                        "tax_amount, discount_amount, refunded_amount, line_count from main.fct_orders").fetchall()},
+                        "tax_amount, discount_amount, refunded_amount, line_count from main.fct_orders"
+                    ).fetchall()},
                     "without_contact": dict(connection.execute(
                         "select order_id, quarantine_reason from main.int_order_lines_without_contact")
                         .fetchall()),
@@ -177,8 +178,9 @@ def test_a_warehouse_without_the_new_table_and_columns_still_builds(tmp_path: Pa
         connection.execute("drop table raw.refunds")
         for column in ("order_discount_amount", "shipping_amount", "tax_amount", "contact_email"):
             connection.execute(f"alter table raw.orders drop column {column}")
-    run_dbt(["build", "--select", "+fct_orders", "+rpt_source_reconciliation", "--exclude", "resource_type:unit_test",
-             "--indirect-selection", "cautious"], {"segments_as_of_date": AFTER_REFUNDS})
+    run_dbt(["build", "--select", "+fct_orders", "+rpt_source_reconciliation",
+             "--exclude", "resource_type:unit_test", "--indirect-selection", "cautious"],
+            {"segments_as_of_date": AFTER_REFUNDS})
     with duckdb.connect(str(warehouse)) as connection:
         assert connection.execute("select order_id, revenue_amount from main.fct_orders").fetchall() == [
             ("shipped", Decimal("30.00"))]  # without its order discount column, no discount

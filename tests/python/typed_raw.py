@@ -116,6 +116,9 @@ def write_typed_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
         left_out = write_typed_schema(connection, "text_raw", "typed")
         for table in TABLES:
             connection.execute(f"copy typed.{table} to '{out_dir / table}.parquet' (format parquet)")
+        # the optional refunds as `segments load` writes them (text; the generated data has none)
+        connection.execute(f"copy (select * exclude (_loaded_at) from text_raw.raw.refunds) "
+                           f"to '{out_dir / 'refunds'}.parquet' (format parquet)")
     return left_out
 
 

@@ -31,7 +31,9 @@ discounted_lines as (
 ),
 
 allocated as (
-    {{ segments.allocate_pro_rata('discounted_lines', 'order_discount_amount', 'net_amount', 'order_id', 'line_number') }}
+    {{ segments.allocate_pro_rata(
+        'discounted_lines', 'order_discount_amount', 'net_amount', 'order_id', 'line_number'
+    ) }}
 ),
 
 final as (

@@ -65,7 +65,9 @@ order_refund_shares as (
 ),
 
 allocated_order_refunds as (
-    {{ segments.allocate_pro_rata('order_refund_shares', 'refund_amount', 'refundable_amount', 'refund_id', 'line_number') }}
+    {{ segments.allocate_pro_rata(
+        'order_refund_shares', 'refund_amount', 'refundable_amount', 'refund_id', 'line_number'
+    ) }}
 ),
 
 final as (
