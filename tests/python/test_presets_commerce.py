@@ -9,16 +9,14 @@ it is computed from the source's own columns): the sale before its refund, the n
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from preset_warehouses import DuckDBWarehouse, PostgresWarehouse
 
 from segments.runner import run_dbt
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "presets"
 PRESETS = ("shopify", "stripe")
 REPORTING_CURRENCY = "EUR"
 BEFORE_REFUNDS = "2024-03-20"  # every order placed (03-01 .. 03-12), no refund yet (first: 03-25)
@@ -60,49 +58,6 @@ BUILD = ["build", "--select", "+fct_orders", "+int_order_lines_without_contact",
 REBUILD = ["run", "--select", "+fct_orders", "--exclude", "resource_type:seed", "path:models/staging"]
 
 
-class DuckDBWarehouse:
-    """The presets' tables written and the marts read on a DuckDB file built by dbt in this process."""
-
-    name, marts, quarantine, staging = "duckdb", "main", "main_quarantine", "main_staging"
-
-    def __init__(self, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.path = path
-        monkeypatch.setenv("SEGMENTS_DUCKDB_PATH", str(path))
-
-    def execute(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.path)) as connection:
-            return connection.execute(sql).fetchall()
-
-
-class PostgresWarehouse(DuckDBWarehouse):
-    """The same on the throwaway PostgreSQL server of scripts/with_postgres.sh (schema commerce_pg)."""
-
-    name, marts, quarantine, staging = "postgres", "commerce_pg", "commerce_pg_quarantine", "commerce_pg_staging"
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        if "PGHOST" not in os.environ:
-            pytest.fail("no PostgreSQL server: run under scripts/with_postgres.sh (make test does)")
-        import psycopg2
-
-        self.connect = lambda: psycopg2.connect("")
-        monkeypatch.setenv("SEGMENTS_TARGET", "postgres")
-        monkeypatch.setenv("SEGMENTS_PG_SCHEMA", self.marts)
-        for schema in (*PRESETS, self.marts, self.staging, self.quarantine, f"{self.marts}_seeds",
-                       f"{self.marts}_intermediate"):
-            self.execute(f"drop schema if exists {schema} cascade")
-
-    def execute(self, sql: str) -> list[tuple]:
-        with self.connect() as server, server.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else []
-
-
-def _load_fixtures(warehouse: DuckDBWarehouse) -> None:
-    for preset in PRESETS:
-        warehouse.execute(f"create schema if not exists {preset}")
-        warehouse.execute((FIXTURES / f"{preset}.sql").read_text().replace("{schema}", preset))
-
-
 def _relation(warehouse: DuckDBWarehouse, name: str) -> str:
     """Where the build put `name` (the intermediate layer's schema differs between engines)."""
     schemas = [schema for (schema,) in warehouse.execute(
@@ -121,7 +76,7 @@ def _orders(warehouse: DuckDBWarehouse) -> dict[str, tuple]:
 def _build(warehouse: DuckDBWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     """Both presets built as of BEFORE_REFUNDS, then rebuilt as of AFTER_REFUNDS; what the tests read."""
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    _load_fixtures(warehouse)
+    warehouse.load_fixtures(PRESETS)
     run_dbt(BUILD, {**PRESET_VARS, "segments_as_of_date": BEFORE_REFUNDS})
     before = _orders(warehouse)
     without_contact = warehouse.execute(
@@ -147,7 +102,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     folder = tmp_path_factory.mktemp(f"commerce_{request.param}")
     with pytest.MonkeyPatch.context() as monkeypatch:
         warehouse = (DuckDBWarehouse(folder / "commerce.duckdb", monkeypatch) if request.param == "duckdb"
-                     else PostgresWarehouse(monkeypatch))
+                     else PostgresWarehouse("commerce_pg", monkeypatch, PRESETS))
         return _build(warehouse, folder, monkeypatch)
 
 

@@ -12,18 +12,15 @@ orders table is empty.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
-from pathlib import Path
 
-import duckdb
 import pytest
+from preset_warehouses import DuckDBWarehouse, PostgresWarehouse
 
 from segments.contract import ORDERS
 from segments.runner import run_dbt
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "presets"
 PRESETS = ("hubspot", "klaviyo")
 RAW_SCHEMA = "crm_raw"  # only the raw orders table: empty, no preset here fills it
 AS_OF_DATE = "2024-06-30"
@@ -62,45 +59,8 @@ NEVER_EXPORTED = {"ben@example.com", "cara@example.com", "eve@example.com", "fay
 EXPORTED = {"ann@example.com", "kim@example.com"}
 
 
-class DuckDBWarehouse:
-    placeholder = "?"
-    schema, staging_schema, quarantine_schema = "main", "main_staging", "main_quarantine"
-
-    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.path = folder / "crm.duckdb"
-        monkeypatch.setenv("SEGMENTS_DUCKDB_PATH", str(self.path))
-
-    def execute(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.path)) as connection:
-            connection.execute(sql)
-            return connection.fetchall() if connection.description else []
-
-
-class PostgresWarehouse(DuckDBWarehouse):
-    schema, staging_schema, quarantine_schema = "crm_pg", "crm_pg_staging", "crm_pg_quarantine"
-
-    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        import psycopg2
-
-        if "PGHOST" not in os.environ:
-            pytest.fail("no PostgreSQL server: run under scripts/with_postgres.sh (make test does)")
-        self.connect = lambda: psycopg2.connect("")
-        monkeypatch.setenv("SEGMENTS_TARGET", "postgres")
-        monkeypatch.setenv("SEGMENTS_PG_SCHEMA", self.schema)
-        for schema in (*PRESETS, RAW_SCHEMA, self.schema, self.staging_schema,
-                       self.quarantine_schema, f"{self.schema}_seeds"):
-            self.execute(f"drop schema if exists {schema} cascade")
-
-    def execute(self, sql: str) -> list[tuple]:
-        with self.connect() as server, server.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else []
-
-
 def _load_fixtures(warehouse: DuckDBWarehouse) -> None:
-    for preset in PRESETS:
-        warehouse.execute(f"create schema {preset}")
-        warehouse.execute((FIXTURES / f"{preset}.sql").read_text().replace("{schema}", preset))
+    warehouse.load_fixtures(PRESETS)
     warehouse.execute(f"create schema {RAW_SCHEMA}")
     columns = ", ".join(f"{column} text" for column in ORDERS.columns)
     warehouse.execute(f"create table {RAW_SCHEMA}.orders ({columns})")
@@ -111,8 +71,8 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     """Each engine's warehouse, the fixtures loaded and built once with both presets on."""
     folder = tmp_path_factory.mktemp(f"crm-{request.param}")
     with pytest.MonkeyPatch.context() as patch:
-        kind = DuckDBWarehouse if request.param == "duckdb" else PostgresWarehouse
-        warehouse = kind(folder, patch)
+        warehouse = (DuckDBWarehouse(folder / "crm.duckdb", patch) if request.param == "duckdb"
+                     else PostgresWarehouse("crm_pg", patch, PRESETS, (RAW_SCHEMA,)))
         _load_fixtures(warehouse)
         started = time.perf_counter()
         run_dbt(["build", *BUILD], {"segments_presets": list(PRESETS), "segments_raw_schema": RAW_SCHEMA,
@@ -123,7 +83,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_contacts_are_the_live_ones_with_their_consent(built: DuckDBWarehouse) -> None:
-    rows = dict(built.execute(f"select contact_id, email_opt_in from {built.schema}.dim_contacts"))
+    rows = dict(built.execute(f"select contact_id, email_opt_in from {built.marts}.dim_contacts"))
     # 103 and 107 merged away, 105 and K6 deleted
     assert rows == EXPECTED_OPT_IN
 
@@ -131,7 +91,7 @@ def test_contacts_are_the_live_ones_with_their_consent(built: DuckDBWarehouse) -
 def test_interactions_per_contact_by_type(built: DuckDBWarehouse) -> None:
     counts = {contact: Counter() for contact in EXPECTED_INTERACTIONS}
     for contact, kind, count in built.execute(
-        f"select contact_id, interaction_type, count(*) from {built.schema}.fct_interactions group by 1, 2"
+        f"select contact_id, interaction_type, count(*) from {built.marts}.fct_interactions group by 1, 2"
     ):
         counts[contact][kind] = count
     assert {contact: dict(found) for contact, found in counts.items()} == EXPECTED_INTERACTIONS
@@ -139,21 +99,21 @@ def test_interactions_per_contact_by_type(built: DuckDBWarehouse) -> None:
 
 def test_channels_and_campaigns_are_mapped(built: DuckDBWarehouse) -> None:
     rows = set(built.execute(
-        f"select interaction_type, channel from {built.schema}.fct_interactions"))
+        f"select interaction_type, channel from {built.marts}.fct_interactions"))
     assert rows == {("email_sent", "email"), ("email_open", "email"), ("email_click", "email"),
                     ("unsubscribe", "email"), ("call", "phone"), ("meeting", "event"),
                     ("form_submit", "web"), ("page_view", "web"), ("cart_abandon", "web")}
     campaigns = {row[0] for row in built.execute(
-        f"select distinct campaign_id from {built.schema}.fct_interactions where channel = 'email'")}
+        f"select distinct campaign_id from {built.marts}.fct_interactions where channel = 'email'")}
     assert campaigns == {"hubspot:7", "klaviyo:C-SPRING"}
 
 
 def test_nothing_is_quarantined_and_unmatched_events_are_listed(built: DuckDBWarehouse) -> None:
     for table in ("quarantine_contacts", "quarantine_interactions"):
-        assert built.execute(f"select count(*) from {built.quarantine_schema}.{table}") == [(0,)], table
+        assert built.execute(f"select count(*) from {built.quarantine}.{table}") == [(0,)], table
     without_contact = set(built.execute(
         f"select record_key, contact_id, quarantine_reason "
-        f"from {built.schema}.int_interactions_without_contact"))
+        f"from {built.marts}.int_interactions_without_contact"))
     assert without_contact == {
         # a recipient no HubSpot contact carries; an event of a Klaviyo profile that is not there
         ("hubspot:email_event:ev-stranger-open", "hubspot:recipient:stranger@example.com", "unknown_contact"),
@@ -166,13 +126,13 @@ def test_addresses_that_said_no_are_never_exported(built: DuckDBWarehouse) -> No
     reachable only when no record of it, in either tool, opted out or unsubscribed."""
     reachable = {}
     for email, flag in built.execute(
-        f"select email, is_email_reachable from {built.schema}.int_contacts where email is not null"
+        f"select email, is_email_reachable from {built.marts}.int_contacts where email is not null"
     ):
         reachable[email] = reachable.get(email, False) or flag
     assert {email for email, flag in reachable.items() if flag} == EXPORTED
     assert NEVER_EXPORTED <= set(reachable) and not NEVER_EXPORTED & EXPORTED
     suppressed = dict(built.execute(
-        f"select email, suppression_reasons from {built.schema}.email_suppressions"))
+        f"select email, suppression_reasons from {built.marts}.email_suppressions"))
     # the same address opted in as a Klaviyo profile, unsubscribed in HubSpot with no contact there
     assert suppressed["ghost@example.com"] == "opted_out, unsubscribed"
     assert suppressed["cara@example.com"] == "opted_out"  # carried over from the merged contact

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from preset_warehouses import DuckDBWarehouse
 
 from segments.project import project_vars
 from segments.runner import run_dbt
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "presets"
 PRESETS = ["shopify", "stripe", "hubspot", "klaviyo"]
 AS_OF_DATE = "2024-05-31"
 # BG/NBD and Gamma-Gamma parameters of the same order as the demo's fit (inputs, not results).
@@ -30,12 +30,8 @@ FIXED_PARAMETERS = {
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("presets_together")
     path = folder / "presets.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        for preset in PRESETS:
-            connection.execute(f"create schema {preset}")
-            connection.execute((FIXTURES / f"{preset}.sql").read_text().replace("{schema}", preset))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEGMENTS_DUCKDB_PATH", str(path))
+        DuckDBWarehouse(path, patch).load_fixtures(PRESETS)
         patch.setenv("DBT_TARGET_PATH", str(folder / "target"))
         run_dbt(["build"], {"segments_presets": PRESETS, "segments_as_of_date": AS_OF_DATE,
                             "segments_prediction_parameters": FIXED_PARAMETERS})
