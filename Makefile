@@ -70,12 +70,14 @@ demo: install
 
 test: install dbt-test lint unit test-postgres test-spark
 
-# dbt build on generated data with injected bad rows: models, seeds, snapshot, data tests, unit
-# tests; one earlier date recorded first, so the build's snapshot records a change of segments.
+# dbt build on generated data with injected bad rows and what real commerce data holds (order
+# discounts, guests, orders without lines, shipping and tax, dated refunds): models, seeds, snapshot,
+# data tests, unit tests; one earlier date recorded first, so the build's snapshot records a change
+# of segments.
 dbt-test: install
 	rm -f $(TEST_DB)
 	$(BIN)/segments generate --contacts 3000 --seed 7 --end-date $(TEST_END_DATE) \
-		--inject-bad-rows --out $(TEST_DIR)
+		--inject-bad-rows --commerce-cases --out $(TEST_DIR)
 	$(BIN)/segments load --lenient --database $(TEST_DB) $(TEST_DIR)
 	$(BIN)/segments history --database $(TEST_DB) --dates $(TEST_HISTORY_DATE)
 	$(BIN)/segments parameters --database $(TEST_DB) --out $(TEST_PARAMETERS_HISTORY)

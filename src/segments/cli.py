@@ -51,6 +51,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
             fmt=args.format,
             inject_bad_rows=args.inject_bad_rows,
             progress=_say,
+            commerce_cases=args.commerce_cases,
         )
     except ValueError as error:
         raise SegmentsError(str(error)) from None
@@ -309,6 +310,12 @@ def _add_generate_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add a few invalid rows of every kind staging quarantines, and list them in "
         "DIR/_injected_bad_rows.json (load such data with --lenient)",
+    )
+    parser.add_argument(
+        "--commerce-cases",
+        action="store_true",
+        help="also write what real commerce data holds: order-level discounts, guest checkouts (an "
+        "email, no contact_id), orders without lines, shipping and tax, and dated refunds (refunds.csv)",
     )
 
 

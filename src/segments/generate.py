@@ -197,6 +197,19 @@ PENDING_SHARE_OLDER = 0.004
 CANCELLED_SHARE = 0.05
 REFUNDED_SHARE = 0.03
 LINE_REFUND_SHARE = 0.012  # lines of completed orders refunded on their own
+# What real commerce data holds beside plain lines (generate(commerce_cases=True), make dbt-test):
+# shares of orders, and the amounts drawn.
+COMMERCE_ORDER_TOTAL_SHARE = 0.02  # single-line orders delivered as an order total, without lines
+COMMERCE_GUEST_SHARE = 0.02  # guest checkouts: no contact_id, the buyer's email (upper case) ...
+COMMERCE_GUEST_STRANGER_SHARE = 0.1  # ... or, for this share of them, an email no contact has
+COMMERCE_ORDER_DISCOUNT_SHARE = 0.05  # orders of 2+ lines with a discount on the whole order ...
+COMMERCE_ORDER_DISCOUNT_RATE = 0.1  # ... of this share of their net amount
+COMMERCE_SHIPPING_SHARE = 0.3  # orders with shipping and tax (never revenue)
+COMMERCE_SHIPPING_AMOUNT = 4.90
+COMMERCE_TAX_RATE = 0.2
+COMMERCE_REFUND_SHARE = 0.04  # completed orders with a dated refund ...
+COMMERCE_REFUND_RATE = 0.3  # ... of this share of the first line (half of them) or of the order
+COMMERCE_REFUND_MIN_DAYS, COMMERCE_REFUND_SPREAD_DAYS = 5, 55  # ... issued this many days later
 
 # A demo campaign, so that campaign_results shows a lift it can measure (docs/activation.md): on
 # the day CAMPAIGN_DAYS_BEFORE_END days before the end date, the audience CAMPAIGN_AUDIENCE is
@@ -292,7 +305,7 @@ class _BadRow:
 # --------------------------------------------------------------------------
 def generate(contacts: int, seed: int, out_dir: pathlib.Path, end_date: datetime.date,
              fmt: str = "csv", inject_bad_rows: bool = False,
-             progress: Callable[[str], None] | None = None) -> dict[str, int]:
+             progress: Callable[[str], None] | None = None, commerce_cases: bool = False) -> dict[str, int]:
     """Write out_dir/contacts.<fmt>, out_dir/orders.<fmt>, out_dir/interactions.<fmt>.
 
     Return the row counts per table.
@@ -305,6 +318,9 @@ def generate(contacts: int, seed: int, out_dir: pathlib.Path, end_date: datetime
         fmt: "csv" (all text, header row, NULL as empty field) or "parquet".
         inject_bad_rows: append documented bad rows and write ``_injected_bad_rows.json``.
         progress: optional callback receiving short human-readable step messages.
+        commerce_cases: also write what real commerce data holds (COMMERCE_*): order-level
+            discounts, guest checkouts, orders without lines, shipping and tax, and dated refunds
+            in refunds.<fmt>. Off: the orders carry none of them and refunds.<fmt> is empty.
 
     Returns:
         Rows written per table (orders counted in lines), injected rows included.
@@ -319,7 +335,7 @@ def generate(contacts: int, seed: int, out_dir: pathlib.Path, end_date: datetime
     with tempfile.TemporaryDirectory(prefix="segments-generate-") as spill_dir:
         con = _connect(int(seed), pathlib.Path(spill_dir))
         try:
-            _build_tables(con, contacts, _Window.ending(end_date), report)
+            _build_tables(con, contacts, _Window.ending(end_date), report, commerce_cases)
             counts = {table: _write_table(con, table, out_dir, fmt, bad_rows, report)
                       for table in _contract_columns()}
         finally:
@@ -371,7 +387,7 @@ def _connect(seed: int, spill_dir: pathlib.Path) -> duckdb.DuckDBPyConnection:
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection, contacts: int, window: _Window,
-                  report: Callable[[str], None]) -> None:
+                  report: Callable[[str], None], commerce_cases: bool = False) -> None:
     """Generate the good data into the tables the output views read from."""
     report(f"contacts: generating {contacts:,} contacts")
     _create_contact_base(con, contacts, window)
@@ -380,6 +396,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection, contacts: int, window: _Window
     _create_order_lines(con, window)
     report("interactions: generating interactions")
     _create_interactions(con)
+    _create_order_cases(con, window, commerce_cases)
     _create_output_views(con)
 
 
@@ -700,7 +717,7 @@ def _create_order_lines(con: duckdb.DuckDBPyConnection, window: _Window) -> None
             join product as p using (category, price_rank)
         )
         select order_num, line_number, contact_id, ordered_s, product_id, category, quantity,
-               unit_price, currency,
+               unit_price, currency, line_status,
                {_messy("line_status", "lkey", "status")} as status,
                case when u(lkey, 'discount') < {DISCOUNT_SHARE}
                     then round(quantity * unit_price * {discount_rate}, 2)
@@ -898,6 +915,65 @@ def _campaign_sql() -> str:
                end"""
 
 
+def _create_order_cases(con: duckdb.DuckDBPyConnection, window: _Window, enabled: bool) -> None:
+    """Per order, what real commerce data holds beside plain lines (COMMERCE_*; nothing unless
+    enabled), and the dated refunds of completed orders (`refund_event`)."""
+    on = "true" if enabled else "false"
+    con.execute(f"""
+        create table order_cases as
+        with orders as (
+            select order_num, min(ordered_s) as ordered_s, min(contact_id) as contact_id,
+                   count(*) as order_lines,
+                   sum(quantity * unit_price - discount_amount) as order_net,
+                   bool_and(line_status = 'completed') as all_completed
+            from order_line
+            group by order_num
+        )
+        select o.*,
+               {on} and o.order_lines = 1 and u(order_num, 'order_total') < {COMMERCE_ORDER_TOTAL_SHARE}
+                   as is_order_total,
+               {on} and b.email is not null and u(order_num, 'guest') < {COMMERCE_GUEST_SHARE} as is_guest,
+               -- a guest's email as typed at checkout: upper case; now and then one no contact has
+               case when u(order_num, 'guest_stranger') < {COMMERCE_GUEST_STRANGER_SHARE}
+                    then 'guest.' || upper(b.email) else upper(b.email) end as contact_email,
+               case when {on} and o.order_lines >= 2
+                         and u(order_num, 'order_discount') < {COMMERCE_ORDER_DISCOUNT_SHARE}
+                    then round(o.order_net * {COMMERCE_ORDER_DISCOUNT_RATE}, 2)::decimal(12, 2)
+               end as order_discount_amount,
+               case when {on} and u(order_num, 'shipping') < {COMMERCE_SHIPPING_SHARE}
+                    then {COMMERCE_SHIPPING_AMOUNT}::decimal(12, 2)
+               end as shipping_amount,
+               case when {on} and u(order_num, 'shipping') < {COMMERCE_SHIPPING_SHARE}
+                    then round(o.order_net * {COMMERCE_TAX_RATE}, 2)::decimal(12, 2)
+               end as tax_amount
+        from orders as o
+        join contact_base as b using (contact_id);
+
+        create table refund_event as
+        with refunded as (
+            -- a part of the first line, or of the whole order, given back days or weeks later
+            select l.order_num,
+                   case when u(l.order_num, 'refund_scope') < 0.5 and not c.is_order_total
+                        then '1' end as line_number,
+                   l.ordered_s + ({COMMERCE_REFUND_MIN_DAYS}
+                       + floor(u(l.order_num, 'refund_days') * {COMMERCE_REFUND_SPREAD_DAYS}))::bigint * {DAY}
+                       as refunded_s,
+                   case when u(l.order_num, 'refund_scope') < 0.5 and not c.is_order_total
+                        then round((l.quantity * l.unit_price - l.discount_amount) * {COMMERCE_REFUND_RATE}, 2)
+                        else round(c.order_net * {COMMERCE_REFUND_RATE}, 2)
+                   end::decimal(12, 2) as amount
+            from order_line as l
+            join order_cases as c using (order_num)
+            where {on} and l.line_number = 1 and c.all_completed
+              and u(l.order_num, 'refund') < {COMMERCE_REFUND_SHARE}
+        )
+        select 'REF-' || lpad(order_num::varchar, 9, '0') as refund_id,
+               'ORD-' || lpad(order_num::varchar, 9, '0') as order_id, *
+        from refunded
+        where refunded_s <= {window.end_s} and amount > 0
+    """)
+
+
 # --------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------
@@ -913,13 +989,20 @@ def _create_output_views(con: duckdb.DuckDBPyConnection) -> None:
 
         create view orders_out as
         select 'ORD-' || lpad(order_num::varchar, 9, '0') as order_id,
-               line_number::integer as line_number, contact_id, ts(ordered_s) as ordered_at, status,
-               product_id, category as product_category, quantity, unit_price, discount_amount,
-               currency, null::decimal(12, 2) as order_discount_amount,
-               null::decimal(12, 2) as shipping_amount, null::decimal(12, 2) as tax_amount,
-               null::varchar as contact_email,
-               ordered_s as _sort_time, order_num as _sort_key, line_number as _sort_line
-        from order_line;
+               case when c.is_order_total then null else line_number::integer end as line_number,
+               case when c.is_guest then null else l.contact_id end as contact_id,
+               ts(l.ordered_s) as ordered_at, status,
+               product_id, category as product_category,
+               case when c.is_order_total then null else quantity end as quantity,
+               case when c.is_order_total then quantity * unit_price else unit_price end as unit_price,
+               discount_amount, currency,
+               -- given on the first line only, as an export that writes order fields once does
+               case when line_number = 1 then c.order_discount_amount end as order_discount_amount,
+               c.shipping_amount, c.tax_amount,
+               case when c.is_guest then c.contact_email end as contact_email,
+               l.ordered_s as _sort_time, order_num as _sort_key, line_number as _sort_line
+        from order_line as l
+        join order_cases as c using (order_num);
 
         create view interactions_out as
         select 'INT-' || lpad(interaction_num::varchar, 9, '0') as interaction_id, contact_id,
@@ -927,12 +1010,10 @@ def _create_output_views(con: duckdb.DuckDBPyConnection) -> None:
                occurred_s as _sort_time, interaction_num as _sort_key, 0 as _sort_line
         from interaction;
 
-        -- the demo has no dated refunds (its refunds are refunded lines): an empty refunds file
         create view refunds_out as
-        select null::varchar as refund_id, null::varchar as order_id, null::varchar as line_number,
-               null::timestamp as refunded_at, null::decimal(12, 2) as amount,
-               0 as _sort_time, 0 as _sort_key, 0 as _sort_line
-        where false;
+        select refund_id, order_id, line_number, ts(refunded_s) as refunded_at, amount,
+               refunded_s as _sort_time, order_num as _sort_key, coalesce(line_number::integer, 0) as _sort_line
+        from refund_event;
     """)
 
 

@@ -8,6 +8,7 @@ and refunds, shipping and tax excluded), written down here from the files, not r
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -198,3 +199,27 @@ def test_a_currency_without_a_rate_is_refused_by_name(builds: dict) -> None:
     lines = builds[AFTER_REFUNDS]["quarantine_lines"]
     assert any("missing_fx_rate" in line for line in lines)
     assert any(line.strip().startswith("no FX rate for TND") and "1 order lines refused" in line for line in lines)
+
+
+@pytest.mark.parametrize("commerce_cases", [False, True])
+def test_the_generator_writes_commerce_cases_only_when_asked(tmp_path: Path, commerce_cases: bool) -> None:
+    """make dbt-test generates them (so the PostgreSQL and Spark legs compare them with DuckDB); the
+    demo and the benchmark do not."""
+    import csv
+
+    from segments.generate import generate
+
+    generate(contacts=400, seed=5, out_dir=tmp_path, end_date=dt.date(2026, 6, 30), commerce_cases=commerce_cases)
+    with (tmp_path / "orders.csv").open(encoding="utf-8") as handle:
+        orders = list(csv.DictReader(handle))
+    with (tmp_path / "refunds.csv").open(encoding="utf-8") as handle:
+        refunds = list(csv.DictReader(handle))
+    cases = {
+        "order-total rows": sum(not row["line_number"] for row in orders),
+        "guest lines": sum(not row["contact_id"] and bool(row["contact_email"]) for row in orders),
+        "order discounts": sum(bool(row["order_discount_amount"]) for row in orders),
+        "shipping and tax": sum(bool(row["shipping_amount"]) and bool(row["tax_amount"]) for row in orders),
+        "refunds": len(refunds),
+        "whole-order refunds": sum(not row["line_number"] for row in refunds),
+    }
+    assert all(cases.values()) if commerce_cases else not any(cases.values()), cases
