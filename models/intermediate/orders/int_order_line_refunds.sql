@@ -18,7 +18,13 @@ sold_lines as (
 ),
 
 applied_refunds as (
-    select refunds.*
+    -- amounts to the cent, as money is refunded
+    select
+        refunds.refund_id,
+        refunds.order_id,
+        refunds.line_number,
+        refunds.refunded_at,
+        cast(round(refunds.refund_amount, 2) as decimal(28, 2)) as refund_amount
     from refunds
     inner join refund_checks
         on refunds.refund_id = refund_checks.refund_id

@@ -88,7 +88,7 @@ lines_as_of as (
         cast(round(refunded_amount * fx_rate_to_reporting, 2) as decimal(28, 2)) as refunded_amount,
         -- in the order's currency: an order's discount, shipping and tax are converted once, on
         -- its totals (int_orders)
-        discount_amount + allocated_order_discount as original_discount_amount,
+        cast(discount_amount + allocated_order_discount as decimal(28, 6)) as original_discount_amount,
         shipping_amount as original_shipping_amount,
         tax_amount as original_tax_amount,
 
