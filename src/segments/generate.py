@@ -1087,7 +1087,7 @@ def _bad_rows(contacts: int, end_date: datetime.date) -> dict[str, list[_BadRow]
         "contacts": _bad_contacts(stamp),
         "orders": _bad_orders(stamp, first_good, second_good),
         "interactions": _bad_interactions(stamp, first_good),
-        "refunds": [],
+        "refunds": _bad_refunds(stamp),
     }
 
 
@@ -1137,8 +1137,8 @@ def _bad_orders(stamp: str, first_good: str, second_good: str) -> list[_BadRow]:
     return [
         _BadRow("missing_key", line(1, order_id=None)),
         _BadRow("missing_key", line(2, order_id=None, quantity="2")),
-        _BadRow("missing_key", line(3, line_number=None)),
-        _BadRow("missing_key", line(4, line_number=None)),
+        _BadRow(None, line(3, line_number=None)),  # an order without lines: one order-total row, valid
+        _BadRow("missing_key", line(4, contact_id=None)),  # neither a contact nor a guest's email
         _BadRow("conflicting_duplicate_key", line(5, quantity="1")),
         _BadRow("conflicting_duplicate_key", line(5, quantity="3")),
         _BadRow(None, line(6), copies=3),
@@ -1160,6 +1160,35 @@ def _bad_orders(stamp: str, first_good: str, second_good: str) -> list[_BadRow]:
         _BadRow("inconsistent_order", line(22, line_number="1", contact_id=first_good)),
         _BadRow("inconsistent_order", line(22, line_number="2", contact_id=second_good)),
         _BadRow("discount_exceeds_line", line(23, quantity="1", discount_amount="60.00")),
+        _BadRow("discount_exceeds_order", line(24, order_discount_amount="60.00")),
+        _BadRow("inconsistent_order", line(25, line_number=None)),  # an order total beside a line
+        _BadRow("inconsistent_order", line(25, line_number="1")),
+        _BadRow("inconsistent_order", line(26, line_number="1", shipping_amount="5.00")),
+        _BadRow("inconsistent_order", line(26, line_number="2", shipping_amount="6.00")),
+        _BadRow("negative_number", line(27, shipping_amount="-1.00")),
+        _BadRow("unparseable_number", line(28, tax_amount="twenty")),
+        _BadRow("unmatched_guest_email", line(29, contact_id=None, contact_email="nobody@example.invalid")),
+    ]
+
+
+def _bad_refunds(stamp: str) -> list[_BadRow]:
+    """Injected refunds REF-9xxxxxxxx: bad on their own, or of an order that does not exist."""
+    def refund(number: int, **changes: str | None) -> dict[str, str | None]:
+        return {"refund_id": f"REF-{INJECTED_ORDER_BASE + number:09d}",
+                "order_id": f"ORD-{INJECTED_ORDER_BASE + 3:09d}",  # the injected order-total order
+                "line_number": None, "refunded_at": stamp, "amount": "5.00", **changes}
+
+    return [
+        _BadRow(None, refund(1)),  # a partial refund of a valid order: applied
+        _BadRow("missing_key", refund(2, refund_id=None)),
+        _BadRow("missing_required_value", refund(3, amount=None)),
+        _BadRow("unparseable_timestamp", refund(4, refunded_at="soon")),
+        _BadRow("unparseable_number", refund(5, amount="five")),
+        _BadRow("negative_number", refund(6, amount="-5.00")),
+        _BadRow("conflicting_duplicate_key", refund(7, amount="1.00")),
+        _BadRow("conflicting_duplicate_key", refund(7, amount="2.00")),
+        _BadRow("unknown_order", refund(8, order_id="ORD-NOWHERE")),
+        _BadRow("refund_exceeds_sale", refund(9, order_id=f"ORD-{INJECTED_ORDER_BASE + 6:09d}", amount="500.00")),
     ]
 
 

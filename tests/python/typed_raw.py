@@ -24,7 +24,7 @@ import duckdb
 # Naive timestamps are written as wall-clock times of this zone (no daylight saving time, so every
 # wall-clock time is unambiguous) and read back with var segments_source_time_zone.
 SOURCE_ZONE = "Asia/Tokyo"
-TABLES = ("contacts", "orders", "interactions")
+TABLES = ("contacts", "orders", "interactions", "refunds")
 # The columns a loader types, by table; every other column stays text (keys keep leading zeros).
 TYPES = {
     "contacts": {"company_size": "integer", "email_opt_in": "boolean", "created_at": "timestamptz",
@@ -32,6 +32,7 @@ TYPES = {
     "orders": {"line_number": "integer", "ordered_at": "timestamptz", "quantity": "integer",
                "unit_price": "decimal(12, 2)", "discount_amount": "decimal(12, 2)"},
     "interactions": {"occurred_at": "timestamp", "rating": "integer"},
+    "refunds": {"refunded_at": "timestamptz", "amount": "decimal(12, 2)"},
 }
 # The vars that point the project at such a raw schema.
 LOADER_VARS = {"segments_raw_loaded_at_column": "_fivetran_synced",
@@ -49,10 +50,13 @@ DELETED = {
         "order_id = 'ORD-DELETED', contact_id = '99990001'",
     ],
     "interactions": ["interaction_id = 'INT-DELETED', interaction_type = 'email_click'"],
+    # a refund of the whole first valid order (it would lower its revenue if it stayed)
+    "refunds": ["refund_id = 'REF-DELETED', order_id = 'ORD-000000001', line_number = null, amount = 1.00"],
 }
 # The first valid row of each table: its keys sort before the injected ones (9..., ORD-9...).
 FIRST_VALID = {"contacts": ("contact_id", "contact_id < '9'"), "orders": ("order_id", "order_id < 'ORD-9'"),
-               "interactions": ("interaction_id", "interaction_id < 'INT-9'")}
+               "interactions": ("interaction_id", "interaction_id < 'INT-9'"),
+               "refunds": ("refund_id", "true")}
 
 
 def _typed(column: str, kind: str) -> str:
@@ -116,9 +120,6 @@ def write_typed_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
         left_out = write_typed_schema(connection, "text_raw", "typed")
         for table in TABLES:
             connection.execute(f"copy typed.{table} to '{out_dir / table}.parquet' (format parquet)")
-        # the optional refunds as `segments load` writes them (text; the generated data has none)
-        connection.execute(f"copy (select * exclude (_loaded_at) from text_raw.raw.refunds) "
-                           f"to '{out_dir / 'refunds'}.parquet' (format parquet)")
     return left_out
 
 
