@@ -130,7 +130,8 @@ def test_spark_load_writes_text_parquet_read_in_place(raw_dir: Path, tmp_path: P
     monkeypatch.setenv("SEGMENTS_SPARK_DIR", str(tmp_path / "spark"))
     assert run_cli("load", str(raw_dir), "--target", "spark") == 0
     written = sorted(path.name for path in out.iterdir())
-    assert written == ["contacts.parquet", "interactions.parquet", "orders.parquet"]
+    # refunds.parquet is written empty: the folder holds no refunds file
+    assert written == ["contacts.parquet", "interactions.parquet", "orders.parquet", "refunds.parquet"]
     described = duckdb.sql(f"describe select * from read_parquet('{out / 'orders.parquet'}')").fetchall()
     assert [row[0] for row in described] == [*ORDERS.columns, "_loaded_at"]
     assert {row[1] for row in described[:-1]} == {"VARCHAR"}

@@ -47,7 +47,8 @@ QUARANTINE_SELECTION = (
     "+path:models/staging",
     "quarantine_reasons",
     *WITHOUT_CONTACT.values(),
-    "int_order_lines",
+    "+int_order_lines",
+    "+int_order_lines_without_contact",
     "int_interactions",
 )
 

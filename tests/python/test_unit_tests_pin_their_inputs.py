@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # segments_segment_dimensions declares the columns of contact_segments, segments_raw_contract the
 # raw tables' columns: structure, not settings.
 WHERE_NOT_WHAT = {"segments_raw_parquet_dir", "segments_raw_schema", "segments_raw_database",
-                  "segments_raw_deleted_column", "segments_segment_dimensions", "segments_raw_contract"}
+                  "segments_raw_deleted_column", "segments_segment_dimensions", "segments_raw_contract",
+                  "segments_raw_optional_tables", "segments_preset_tables"}
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\(.*?{%-?\s*endmacro", re.S)
 VAR = re.compile(r"""\bvar\(\s*['"](\w+)['"]""")
