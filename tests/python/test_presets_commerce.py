@@ -48,7 +48,8 @@ SOURCE_REVENUE = {
 }
 GUESTS_MATCHED = {"shopify:1006": "shopify:101", "stripe:ch_10": "stripe:cus_A"}
 GUESTS_UNMATCHED = {"shopify:1007", "stripe:ch_11"}
-LEFT_OUT = {"shopify:1009", "shopify:1012", "stripe:in_8", "stripe:ch_12"}  # deleted, test, failed
+# deleted, test, failed, test mode (Stripe livemode false)
+LEFT_OUT = {"shopify:1009", "shopify:1012", "stripe:in_8", "stripe:ch_12", "stripe:ch_13"}
 # every model between the presets' tables and fct_orders, the contact-less lines and the quarantines
 BUILD = ["build", "--select", "+fct_orders", "+int_order_lines_without_contact", "+quarantine_order_lines",
          "+quarantine_contacts", "+quarantine_interactions", "+quarantine_refunds", "+int_refunds_not_applied",

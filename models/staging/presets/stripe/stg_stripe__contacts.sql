@@ -15,7 +15,8 @@ customers_named as (
         created,
         nullif(trim(name), '') as full_name
     from stripe_customers
-    where not coalesce(is_deleted, false)
+    -- test-mode customers (livemode false) are not real people
+    where not coalesce(is_deleted, false) and coalesce(livemode, true)
 ),
 
 contract_contacts as (

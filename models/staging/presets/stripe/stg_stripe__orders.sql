@@ -44,7 +44,8 @@ invoices_kept as (
         stripe_invoices.total - coalesce(stripe_invoices.tax, 0) as total_excluding_tax,
         stripe_invoices.tax
     from stripe_invoices
-    where not coalesce(stripe_invoices.is_deleted, false)
+    -- deleted invoices, and test-mode ones (livemode false: no real money), are no orders
+    where not coalesce(stripe_invoices.is_deleted, false) and coalesce(stripe_invoices.livemode, true)
 ),
 
 invoice_lines_priced as (
@@ -156,6 +157,7 @@ charge_total_rows as (
     where
         invoice_id is null
         and lower(status) != 'failed'
+        and coalesce(livemode, true)
 ),
 
 order_rows as (
