@@ -1,4 +1,5 @@
-"""Benchmark of issue 6: how far is the full dbt build from the floor, and from dataframe peers?
+"""Benchmark of issue 6 (targets of issue 22): how far is the full dbt build from the floor, and from
+dataframe peers?
 
     .venv/bin/python benchmarks/bench.py --scales S M [--pairs N] [--work-dir DIR]
 
@@ -10,7 +11,8 @@ file with `segments load`, then measures, each run in its own subprocess on the 
    the floor,
    one hand-written DuckDB statement (benchmarks/floor.sql) on a copy of the loaded file;
 2. dbt without tests (`dbt build --exclude-resource-type test unit_test`: seeds, models, snapshot) vs the
-   pandas peer vs the polars peer, which read the raw files.
+   pandas peer vs the polars peer (in-memory engine) vs the same polars query on polars' streaming engine,
+   which read the raw files.
 
 Every measurement is wall time and the peak RSS of the whole process tree (psutil, every 100 ms). After
 the first round the floor's and the peers' results are checked against the marts of the dbt build
@@ -40,7 +42,7 @@ from pathlib import Path
 import compare
 import incremental
 import report
-from bench_params import PROJECT_DIR, floor_sql, load_params
+from bench_params import PROJECT_DIR, floor_sql, load_params, slug
 
 SCALES = {"S": 10_000, "M": 1_000_000, "L": 5_000_000}
 DEFAULT_PAIRS = {"S": 3, "M": 3, "L": 2}
@@ -58,6 +60,8 @@ BIN = Path(sys.executable).parent
 BENCH_DIR = Path(__file__).resolve().parent
 # What dbt needs of the project: copied once per benchmark, so edits made meanwhile cannot mix in.
 PROJECT_FILES = ("dbt_project.yml", "profiles", "models", "macros", "seeds", "snapshots", "tests", "analyses")
+# Copied when the project has it: .dbtignore keeps dbt from parsing tests/host_project (from 2026-12-03 on).
+OPTIONAL_PROJECT_FILES = (".dbtignore",)
 GENERATED_MARKER = "_bench_generated.json"
 FLOOR_RUNNER = """
 import sys, duckdb
@@ -119,6 +123,7 @@ class ScaleResult:
     agreed: list[str] = dataclasses.field(default_factory=list)
     quarantined: int = 0
     dbt_build_timing: dict = dataclasses.field(default_factory=dict)
+    test_shares: list[float] = dataclasses.field(default_factory=list)  # per full build: tests' node time share
     dbt_run_timing: dict = dataclasses.field(default_factory=dict)
     failures: dict[str, str] = dataclasses.field(default_factory=dict)  # contender -> what happened
     incremental_setup: dict[str, object] = dataclasses.field(default_factory=dict)  # delta rows, base build
@@ -266,22 +271,24 @@ def snapshot_project(workspace: Workspace, ref: str | None) -> None:
         shutil.rmtree(workspace.project)
     workspace.project.mkdir(parents=True)
     if ref is not None:
-        archive = subprocess.run(["git", "archive", "--format=tar", ref, *PROJECT_FILES], cwd=PROJECT_DIR,
-                                 capture_output=True, check=False)
+        optional = subprocess.run(["git", "ls-tree", "--name-only", ref, "--", *OPTIONAL_PROJECT_FILES],
+                                  cwd=PROJECT_DIR, capture_output=True, text=True, check=False).stdout.split()
+        archive = subprocess.run(["git", "archive", "--format=tar", ref, *PROJECT_FILES, *optional],
+                                 cwd=PROJECT_DIR, capture_output=True, check=False)
         if archive.returncode != 0:
             raise BenchError(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(workspace.project, filter="data")
         shutil.rmtree(workspace.project / "tests" / "python", ignore_errors=True)
         return
-    for name in PROJECT_FILES:
+    for name in (*PROJECT_FILES, *OPTIONAL_PROJECT_FILES):
         source = PROJECT_DIR / name
         if source.is_dir():
             skip = shutil.ignore_patterns("python", "__pycache__")
             shutil.copytree(source, workspace.project / name, ignore=skip)
         elif source.is_file():
             shutil.copy2(source, workspace.project / name)
-        else:
+        elif name not in OPTIONAL_PROJECT_FILES:
             raise BenchError(f"{source}: missing from the project")
 
 
@@ -401,7 +408,9 @@ class Runner:
         command = [str(BIN / "segments"), "build", "--database", str(warehouse),
                    "--as-of-date", END_DATE.isoformat(), "--no-publish"]
         measured = measure(command, self.env, self.log("dbt-build", round_number), "segments build")
-        self._keep_run_results("build")
+        share = report.tests_share(report.dbt_timing(self._keep_run_results("build")))
+        if share is not None:
+            self.result.test_shares.append(share)
         if round_number == 1:  # the reference of every check after the first round (not measured)
             fresh_copy(warehouse, self.full_built)
         return measured
@@ -438,8 +447,11 @@ class Runner:
         return [str(BIN / "dbt"), *arguments, "--project-dir", str(project), "--profiles-dir",
                 str(project / "profiles"), "--vars", self.dbt_vars()]
 
-    def _keep_run_results(self, kind: str) -> None:
-        shutil.copyfile(self.workspace.dbt_target / "run_results.json", self.folder / f"run_results-{kind}.json")
+    def _keep_run_results(self, kind: str) -> Path:
+        """The last run's run_results.json, kept as run_results-KIND.json (the latest round's)."""
+        kept = self.folder / f"run_results-{kind}.json"
+        shutil.copyfile(self.workspace.dbt_target / "run_results.json", kept)
+        return kept
 
     def floor(self, round_number: int) -> Measurement:
         """floor.sql in a python -c subprocess on a fresh copy, with floor_memory_limit(), 2 threads."""
@@ -452,15 +464,16 @@ class Runner:
         return self.folder / "floor.duckdb"
 
     def peer(self, name: str, round_number: int) -> Measurement:
-        """peer_pandas.py or peer_polars.py on the raw files."""
+        """A dataframe peer (PEERS) on the raw files."""
+        script, *options = PEERS[name]
         out = self.peer_output(name)
         out.unlink(missing_ok=True)
-        command = [sys.executable, str(BENCH_DIR / f"peer_{name}.py"), str(self.data), str(out),
-                   "--as-of-date", END_DATE.isoformat(), "--project-dir", str(self.workspace.project)]
-        return measure(command, self.env, self.log(name, round_number), f"peer_{name}.py")
+        command = [sys.executable, str(BENCH_DIR / script), str(self.data), str(out), "--as-of-date",
+                   END_DATE.isoformat(), "--project-dir", str(self.workspace.project), *options]
+        return measure(command, self.env, self.log(slug(name), round_number), " ".join([script, *options]))
 
     def peer_output(self, name: str) -> Path:
-        return self.folder / f"{name}.parquet"
+        return self.folder / f"{slug(name)}.parquet"
 
     def warm_up(self) -> None:
         """`dbt parse` once, so every measured dbt run starts from the same partial-parse state."""
@@ -468,17 +481,22 @@ class Runner:
         run_quietly(self.dbt_command("parse"), env, self.folder / "logs" / "dbt-parse.log", "dbt parse")
 
 
+# The dataframe peers: contender -> script and its options, run on the raw files.
+PEERS = {
+    "pandas": ("peer_pandas.py",),
+    "polars": ("peer_polars.py", "--engine", "in-memory"),
+    "polars (streaming)": ("peer_polars.py", "--engine", "streaming"),
+}
 CONTENDERS = {
     "dbt build": lambda runner, i: runner.dbt_build(i),
     "floor": lambda runner, i: runner.floor(i),
     "incremental build": lambda runner, i: runner.incremental_build(i),
     "dbt run (no tests)": lambda runner, i: runner.dbt_run(i),
-    "pandas": lambda runner, i: runner.peer("pandas", i),
-    "polars": lambda runner, i: runner.peer("polars", i),
+    **{name: lambda runner, i, name=name: runner.peer(name, i) for name in PEERS},
 }
 GROUPS = {
     "build": ("dbt build", "floor", "incremental build"),
-    "peers": ("dbt run (no tests)", "pandas", "polars"),
+    "peers": ("dbt run (no tests)", *PEERS),
 }
 
 
@@ -517,8 +535,7 @@ def check_outputs(runner: Runner, group: tuple[str, ...]) -> None:
                              "reproduce clean data (generate without --inject-bad-rows)")
     candidates = {
         "floor": compare.Candidate("floor", runner.floor_database, "floor_contacts"),
-        "pandas": compare.Candidate("pandas", runner.peer_output("pandas")),
-        "polars": compare.Candidate("polars", runner.peer_output("polars")),
+        **{name: compare.Candidate(name, runner.peer_output(name)) for name in PEERS},
     }
     with compare.connect(reference) as connection:
         result.reference = compare.summary(connection, "reference")
@@ -665,9 +682,10 @@ def _git_commit() -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench.py",
-        description="Benchmark of issue 6: the full dbt build vs one hand-written DuckDB statement (the floor), "
-        "and dbt without tests vs pandas and polars peers, on generated data; results checked against the "
-        "marts, written to docs/benchmarks.md.",
+        description="Benchmark of issue 6, judged against the targets of issue 22: the full dbt build vs one "
+        "hand-written DuckDB statement (the floor), and dbt without tests vs pandas and polars peers (polars' "
+        "in-memory and streaming engines), on generated data; results checked against the marts, written to "
+        "docs/benchmarks.md.",
     )
     parser.add_argument("--scales", nargs="+", choices=sorted(SCALES), default=["S"], metavar="SCALE",
                         help="S (10,000 contacts), M (1,000,000), L (5,000,000); default: S")
@@ -680,7 +698,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="benchmark the dbt project of this git commit (default: the work tree as it is)")
     parser.add_argument("--groups", nargs="+", choices=tuple(GROUPS), default=list(GROUPS), metavar="GROUP",
                         help="what to measure: build (full dbt build, floor, incremental build) and/or peers "
-                        "(dbt without tests, pandas, polars); default: both")
+                        "(dbt without tests, pandas, polars, polars (streaming)); default: both")
     parser.add_argument("--doc", type=Path, default=PROJECT_DIR / "docs" / "benchmarks.md",
                         help="the Markdown report to rewrite (default: docs/benchmarks.md)")
     return parser.parse_args(argv)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import string
 from pathlib import Path
 
@@ -90,6 +91,11 @@ def _refuse_unsupported(values: dict) -> None:
     if len(values.get("segments_abc_cutoffs", ())) != 2 or len(values.get("segments_abc_labels", ())) != 3:
         raise ValueError("the floor and peers implement exactly two segments_abc_cutoffs and three "
                          "segments_abc_labels")
+
+
+def slug(name: str) -> str:
+    """A contender's name as a file name and an SQL identifier: "polars (streaming)" -> "polars_streaming"."""
+    return re.sub(r"\W+", "_", name).strip("_")
 
 
 def _sql_text(value: str) -> str:

@@ -15,7 +15,7 @@ import dataclasses
 from pathlib import Path
 
 import duckdb
-from bench_params import OUTPUT_COLUMNS
+from bench_params import OUTPUT_COLUMNS, slug
 
 # The marts' per-contact result in the shape of bench_params.OUTPUT_COLUMNS.
 MARTS_SQL = """
@@ -82,11 +82,11 @@ def connect(reference: Path) -> duckdb.DuckDBPyConnection:
 
 def register(connection: duckdb.DuckDBPyConnection, candidate: Candidate) -> str:
     """A temp view over the candidate, named after it; returns the view's name."""
-    view = f"candidate_{candidate.name}"
+    view = f"candidate_{slug(candidate.name)}"
     if candidate.table is None:
         source = f"read_parquet('{_escape(candidate.path)}')"
     else:
-        alias = f"db_{candidate.name}"
+        alias = f"db_{slug(candidate.name)}"
         connection.execute(f"attach if not exists '{_escape(candidate.path)}' as {alias} (read_only)")
         source = f"{alias}.main.{candidate.table}"
     columns = ", ".join(OUTPUT_COLUMNS)

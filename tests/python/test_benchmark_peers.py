@@ -1,5 +1,6 @@
-"""The benchmark's floor (benchmarks/floor.sql) and dataframe peers (peer_pandas.py, peer_polars.py) compute
-the same per-contact result as the dbt marts: contact by contact, on generated data built once."""
+"""The benchmark's floor (benchmarks/floor.sql) and dataframe peers (peer_pandas.py, peer_polars.py on polars'
+in-memory and streaming engines) compute the same per-contact result as the dbt marts: contact by contact, on
+generated data built once."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import peer_pandas  # noqa: E402
 import peer_polars  # noqa: E402
 
 END_DATE = "2026-06-30"
-CANDIDATES = ("floor", "pandas", "polars")
+POLARS = {"polars": "in-memory", "polars (streaming)": "streaming"}  # contender -> engine, as bench.PEERS
+CANDIDATES = ("floor", "pandas", *POLARS)
 
 
 def _generate(folder: Path, contacts: int, seed: int, fmt: str) -> Path:
@@ -39,7 +41,7 @@ def _params() -> bench_params.Params:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """2,000 generated contacts: loaded, copied for the floor BEFORE the build, built once with dbt;
-    then the marts' reference and the three candidates' outputs."""
+    then the marts' reference and the candidates' outputs (polars through its command line, as bench runs it)."""
     folder = tmp_path_factory.mktemp("bench_peers")
     data = _generate(folder / "data", 2000, 11, "parquet")
     warehouse, floor_copy = folder / "warehouse.duckdb", folder / "floor.duckdb"
@@ -59,14 +61,17 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         connection.execute("set TimeZone = 'UTC'")
         connection.execute(bench_params.floor_sql(params))
     peer_pandas.segment_contacts(data, params).to_parquet(folder / "pandas.parquet", index=False)
-    peer_polars.segment_contacts(data, params).collect().write_parquet(folder / "polars.parquet")
+    polars = {name: compare.Candidate(name, folder / f"{bench_params.slug(name)}.parquet") for name in POLARS}
+    for name, engine in POLARS.items():
+        assert peer_polars.main([str(data), str(polars[name].path), "--as-of-date", END_DATE,
+                                 "--engine", engine]) == 0
     reference = folder / "marts.parquet"
     return {
         "quarantined": compare.export_reference(warehouse, reference),
         "reference": reference,
         "floor": compare.Candidate("floor", floor_copy, "floor_contacts"),
         "pandas": compare.Candidate("pandas", folder / "pandas.parquet"),
-        "polars": compare.Candidate("polars", folder / "polars.parquet"),
+        **polars,
         "folder": folder,
     }
 
@@ -89,10 +94,11 @@ def test_the_reference_has_customers_and_every_kind_of_label(outputs: dict) -> N
 def test_candidate_agrees_with_the_marts_contact_by_contact(outputs: dict, name: str) -> None:
     candidate = outputs[name]
     with compare.connect(outputs["reference"]) as connection:
-        differences = compare.contact_differences(connection, compare.register(connection, candidate))
+        relation = compare.register(connection, candidate)
+        differences = compare.contact_differences(connection, relation)
         samples = {column: compare.examples(connection, candidate, column.split()[0]) for column in differences}
-        reference, other = (compare.summary(connection, relation)
-                            for relation in ("reference", f"candidate_{name}"))
+        reference, other = (compare.summary(connection, view) for view in ("reference", relation))
+        compare.check(connection, candidate)  # what bench.py runs after the first round
     assert differences == {}, f"{name} differs from the marts: {differences}; e.g. {samples}"
     assert compare.summary_differences(reference, other) == []
 
@@ -114,6 +120,12 @@ def test_candidate_matches_the_marts_column_by_column_in_pandas(outputs: dict, n
         same = (left == right) | (left.isna() & right.isna())
         differing = joined.loc[~same, ["contact_id", f"{column}_marts", f"{column}_other"]]
         assert same.all(), f"{name}.{column} differs for {len(differing)} contact(s):\n{differing.head()}"
+
+
+def test_both_polars_engines_give_the_same_table_row_for_row(outputs: dict) -> None:
+    in_memory, streaming = (pl.read_parquet(outputs[name].path).sort("contact_id") for name in POLARS)
+    assert in_memory.height == 2000
+    assert in_memory.equals(streaming)
 
 
 def test_a_disagreeing_peer_is_caught(outputs: dict, tmp_path: Path) -> None:
@@ -139,10 +151,13 @@ def test_peers_read_csv_exports_like_parquet(tmp_path: Path) -> None:
     parquet_data = _generate(tmp_path / "parquet", 300, 5, "parquet")
     from_csv = peer_pandas.segment_contacts(csv_data, params)
     pd.testing.assert_frame_equal(from_csv, peer_pandas.segment_contacts(parquet_data, params))
-    polars_csv = peer_polars.segment_contacts(csv_data, params).collect().sort("contact_id")
-    polars_parquet = peer_polars.segment_contacts(parquet_data, params).collect().sort("contact_id")
-    assert polars_csv.equals(polars_parquet)
-    assert polars_csv.height == len(from_csv) == 300
+    for engine in peer_polars.ENGINES:
+        polars_csv, polars_parquet = (
+            peer_polars.segment_contacts(data, params).collect(engine=engine).sort("contact_id")
+            for data in (csv_data, parquet_data)
+        )
+        assert polars_csv.equals(polars_parquet), engine
+        assert polars_csv.height == len(from_csv) == 300
 
 
 def test_money_is_rounded_half_away_from_zero_to_the_cent_like_duckdb() -> None:
