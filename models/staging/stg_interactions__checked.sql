@@ -6,6 +6,7 @@
     pre_hook="{{ segments.forget_stale_checked_rows('interaction_id', 'interactions') }}",
 ) }}
 {%- set raw_columns = segments.raw_contract_columns('interactions') -%}
+{%- set interaction_key = [segments.clean_text('interaction_id')] -%}
 
 with
 
@@ -18,11 +19,17 @@ rules as (
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label']}) }}  -- noqa: LT05
 ),
 
+-- The keys more than one raw row has (a few): only their rows can be duplicates or versions.
+repeating_keys as (
+    {{ segments.repeating_raw_keys('interactions', 'interaction_id', 'rules', interaction_key) }}
+),
+
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
--- duplicates collapsed into one and counted; on an incremental run those of the keys new rows touch.
+-- duplicates collapsed into one and counted, with the number of versions of its key; on an
+-- incremental run those of the keys new rows touch.
 distinct_rows as (
     {{ segments.distinct_raw_rows_to_check(
-        'interactions', 'interaction_id', 'rules'
+        'interactions', 'interaction_id', 'rules', interaction_key, 'repeating_keys'
     ) }}
 ),
 
@@ -31,6 +38,7 @@ parsed as (
         -- the row as delivered (the final select keeps it for quarantined rows only)
         {{- segments.raw_rows_as_delivered('distinct_rows', raw_columns) }}
         distinct_rows.collapsed_duplicates,
+        distinct_rows.key_versions,
         distinct_rows.loaded_at,
 
         -- keys
@@ -76,25 +84,14 @@ row_checked as (
     from parsed
 ),
 
-conflicting_keys as (
-    -- an aggregate joined back (cheaper than a window over millions of wide rows), of the few
-    -- conflicting keys only
-    {{ segments.conflicting_keys('parsed', ['interaction_id']) }}
-),
-
 checked as (
     select
-        row_checked.*,
+        *,
         case
-            when row_checked.interaction_id is not null then coalesce(conflicting_keys.key_versions, 1)
-        end as key_versions,
-        case
-            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
+            when row_quarantine_reason is not null then row_quarantine_reason
+            when key_versions > 1 then 'conflicting_duplicate_key'
         end as quarantine_reason
     from row_checked
-    left join conflicting_keys
-        on row_checked.interaction_id = conflicting_keys.interaction_id
 ),
 
 final as (

@@ -13,6 +13,11 @@
 {#- The amounts of the whole order (order_discount_amount, shipping_amount, tax_amount) are given on
     every line or on one: their non-null values must agree. -#}
 {%- set buyer_key = 'coalesce(contact_id, ' ~ dbt.concat(["'email:'", 'contact_email']) ~ ')' -%}
+{#- The key of a line as the raw columns give it: an order-total row (no line_number) is line 'total'. -#}
+{%- set line_key = [
+    segments.clean_text('order_id'),
+    'coalesce(' ~ segments.clean_text('line_number') ~ ", 'total')",
+] -%}
 
 with
 
@@ -67,12 +72,16 @@ rules as (
     {{ segments.rules_fingerprint({'label_spellings': ['label_domain', 'spelling', 'label'], 'currencies': ['currency_code'], 'fx_rate_periods': ['currency_code', 'valid_from', 'valid_until', 'units_per_eur']}) }}  -- noqa: LT05
 ),
 
+-- The keys more than one raw row has (a few): only their rows can be duplicates or versions.
+repeating_keys as (
+    {{ segments.repeating_raw_keys('orders', 'order_id', 'rules', line_key) }}
+),
+
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
--- duplicates collapsed into one and counted; on an incremental run those of the keys new rows touch.
+-- duplicates collapsed into one and counted, with the number of versions of its key; on an
+-- incremental run those of the keys new rows touch.
 distinct_rows as (
-    {{ segments.distinct_raw_rows_to_check(
-        'orders', 'order_id', 'rules'
-    ) }}
+    {{ segments.distinct_raw_rows_to_check('orders', 'order_id', 'rules', line_key, 'repeating_keys') }}
 ),
 
 parsed as (
@@ -80,6 +89,7 @@ parsed as (
         -- the row as delivered (the final select keeps it for quarantined rows only)
         {{- segments.raw_rows_as_delivered('distinct_rows', raw_columns) }}
         distinct_rows.collapsed_duplicates,
+        distinct_rows.key_versions,
         distinct_rows.loaded_at,
 
         -- keys; an order-total row (no line_number) is the order's one line 'total'
@@ -184,30 +194,18 @@ row_checked as (
     from priced
 ),
 
--- Per key and per order facts are aggregates joined back, not window functions: a hash aggregate
--- and a hash join are several times cheaper than partitioning millions of wide rows. Only the keys
--- and orders that fail are joined back: a build side of a few rows instead of one row per line
--- keeps the joins streaming within the memory bound at 30 million lines.
-conflicting_keys as (
-    {{ segments.conflicting_keys('parsed', ['order_id', 'line_number']) }}
-),
-
+-- Per order facts are an aggregate joined back, not window functions: a hash aggregate and a hash
+-- join are several times cheaper than partitioning millions of wide rows. Only the orders that fail
+-- are joined back: a build side of a few rows instead of one row per line keeps the join streaming
+-- within the memory bound at 30 million lines.
 key_checked as (
     select
-        row_checked.*,
+        *,
         case
-            when row_checked.order_id is not null
-                then coalesce(conflicting_keys.key_versions, 1)
-        end as key_versions,
-        case
-            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
+            when row_quarantine_reason is not null then row_quarantine_reason
+            when key_versions > 1 then 'conflicting_duplicate_key'
         end as line_quarantine_reason
     from row_checked
-    left join conflicting_keys
-        on
-            row_checked.order_id = conflicting_keys.order_id
-            and row_checked.line_number = conflicting_keys.line_number
 ),
 
 order_facts as (

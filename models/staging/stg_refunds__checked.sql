@@ -2,13 +2,19 @@
     bookkeeping. The raw table is optional: absent, it reads as no rows. -#}
 {{ config(materialized='table') }}
 {%- set raw_columns = segments.raw_contract_columns('refunds') -%}
+{%- set refund_key = [segments.clean_text('refund_id')] -%}
 
 with
 
+-- The keys more than one raw row has (a few): only their rows can be duplicates or versions.
+repeating_keys as (
+    {{ segments.repeating_raw_keys('refunds', 'refund_id', none, refund_key) }}
+),
+
 -- Every raw row the loader has not deleted, each column as text (typed columns converted), exact
--- duplicates collapsed into one and counted.
+-- duplicates collapsed into one and counted, with the number of versions of its key.
 distinct_rows as (
-    {{ segments.distinct_raw_rows_to_check('refunds', 'refund_id', none) }}
+    {{ segments.distinct_raw_rows_to_check('refunds', 'refund_id', none, refund_key, 'repeating_keys') }}
 ),
 
 parsed as (
@@ -16,6 +22,7 @@ parsed as (
         -- the row as delivered (the final select keeps it for quarantined rows only)
         {{- segments.raw_rows_as_delivered('distinct_rows', raw_columns) }}
         distinct_rows.collapsed_duplicates,
+        distinct_rows.key_versions,
         distinct_rows.loaded_at,
 
         -- keys; no line_number: a refund of the whole order
@@ -47,23 +54,14 @@ row_checked as (
     from parsed
 ),
 
-conflicting_keys as (
-    {{ segments.conflicting_keys('parsed', ['refund_id']) }}
-),
-
 checked as (
     select
-        row_checked.*,
+        *,
         case
-            when row_checked.refund_id is not null then coalesce(conflicting_keys.key_versions, 1)
-        end as key_versions,
-        case
-            when row_checked.row_quarantine_reason is not null then row_checked.row_quarantine_reason
-            when conflicting_keys.key_versions > 1 then 'conflicting_duplicate_key'
+            when row_quarantine_reason is not null then row_quarantine_reason
+            when key_versions > 1 then 'conflicting_duplicate_key'
         end as quarantine_reason
     from row_checked
-    left join conflicting_keys
-        on row_checked.refund_id = conflicting_keys.refund_id
 ),
 
 final as (

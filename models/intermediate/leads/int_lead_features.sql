@@ -101,6 +101,11 @@ interactions_before_cutoffs as (
         on
             interactions.occurred_on <= cutoffs.cutoff_date
             and interactions.occurred_on > {{ dbt.dateadd('day', -lookback_days, 'cutoffs.cutoff_date') }}
+    -- the prospects' only: features are never read for a customer, whose interactions are most
+    inner join prospects
+        on
+            cutoffs.cutoff_role = prospects.cutoff_role
+            and interactions.contact_id = prospects.contact_id
 ),
 
 interaction_counts as (

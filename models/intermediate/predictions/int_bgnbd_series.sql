@@ -146,7 +146,8 @@ coefficients as (
     from coefficient_steps
 ),
 
-series_terms as (
+series_term_logs as (
+    -- every term of every series: (fit purpose, x, T, horizon) x k, tens of millions of rows
     select
         series_lengths.fit_purpose,
         series_lengths.repeat_purchases,
@@ -171,12 +172,46 @@ series_terms as (
 ),
 
 largest_terms as (
+    -- The largest term of each series: an aggregate of the same terms computed again (the same
+    -- expressions, so the same values), joined back by series. Partitioning tens of millions of
+    -- terms in a window, or keeping them all to read them twice, costs several times more.
     select
-        *,
-        max(case when term_sign <> 0 then log_abs_term end) over (
-            partition by fit_purpose, repeat_purchases, days_first_to_cutoff, horizon_days
+        series_lengths.fit_purpose,
+        series_lengths.repeat_purchases,
+        series_lengths.days_first_to_cutoff,
+        series_lengths.horizon_days,
+        max(
+            case
+                when coefficients.zero_factors_before = 0
+                    then
+                        coefficients.log_abs_coefficient
+                        + coefficients.series_index * ln(series_lengths.series_argument)
+            end
         ) as log_largest_term
-    from series_terms
+    from series_lengths
+    inner join coefficients
+        on
+            series_lengths.fit_purpose = coefficients.fit_purpose
+            and series_lengths.repeat_purchases = coefficients.repeat_purchases
+            and series_lengths.series_terms > coefficients.series_index
+    group by
+        series_lengths.fit_purpose,
+        series_lengths.repeat_purchases,
+        series_lengths.days_first_to_cutoff,
+        series_lengths.horizon_days
+),
+
+series_terms as (
+    select
+        series_term_logs.*,
+        largest_terms.log_largest_term
+    from series_term_logs
+    inner join largest_terms
+        on
+            series_term_logs.fit_purpose = largest_terms.fit_purpose
+            and series_term_logs.repeat_purchases = largest_terms.repeat_purchases
+            and series_term_logs.days_first_to_cutoff = largest_terms.days_first_to_cutoff
+            and series_term_logs.horizon_days = largest_terms.horizon_days
 ),
 
 term_values as (
@@ -188,7 +223,7 @@ term_values as (
             when term_sign = 0 or log_abs_term - log_largest_term < -700 then 0.0
             else term_sign * exp(log_abs_term - log_largest_term)
         end as term_share
-    from largest_terms
+    from series_terms
 ),
 
 series_values as (
