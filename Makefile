@@ -124,10 +124,14 @@ lint: install-dev
 	# the source presets' models exist only when switched on: lint them with every preset on
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint --config .sqlfluff-presets models/staging/presets
 
-# pytest runs beside a throwaway PostgreSQL server (tests/python/test_engines.py loads into it).
+# pytest runs beside a throwaway PostgreSQL server (tests/python/test_engines.py loads into it), on
+# PYTEST_WORKERS processes (pytest-xdist; 0 = one process), a test module per worker at a time
+# (--dist loadfile: its module-scoped builds run once); each worker has its own dbt target and log
+# folders and its own database on the server (tests/python/conftest.py).
+PYTEST_WORKERS ?= 2
 unit: install-engines
 	scripts/ensure_chromium.sh
-	scripts/with_postgres.sh $(BIN)/pytest
+	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The benchmark of docs/benchmarks.md (dbt build against its one-statement floor, pandas and polars).
 # BENCH_SCALES=S M L for every scale (L = 5M contacts takes hours); rewrites docs/benchmarks.md.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_cli
+from conftest import dbt_target_path, run_cli
 
 from segments.errors import SegmentsError
 from segments.project import segment_dimensions
@@ -223,10 +223,8 @@ def test_every_segment_is_populated(built: dict) -> None:
 
 def test_docs_describe_every_model_seed_and_column(built: dict) -> None:
     """`dbt docs generate` stays complete: every model, seed and warehouse column has a description."""
-    from segments.project import project_dir
-
     run_dbt(["docs", "generate"], {"segments_as_of_date": END_DATE})
-    target = project_dir() / "target"
+    target = dbt_target_path()  # <project>/target, or a pytest-xdist worker's own
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())
     missing = []
@@ -341,6 +339,9 @@ def test_contract_rejects_a_changed_column_type(built: dict, tmp_path: Path) -> 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SEGMENTS_DUCKDB_PATH", str(warehouse))
         patch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
+        # the copy's own target and logs, as dbt's defaults give (a pytest-xdist worker sets others)
+        patch.setenv("DBT_TARGET_PATH", str(copy / "target"))
+        patch.setenv("DBT_LOG_PATH", str(copy / "logs"))
         with pytest.raises(SegmentsError, match="dbt run failed"):
             run_dbt(["run", "--select", "contact_segments"], {"segments_as_of_date": END_DATE})
     log = (copy / "logs" / "dbt.log").read_text()

@@ -128,8 +128,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def test_closing_figures(builds: dict, capsys: pytest.CaptureFixture) -> None:
     lines = [f"  {name:<34} {'green' if result['returncode'] == 0 else 'FAILED':<7} "
              f"{result['seconds']:6.1f} s  {result['summary']}" for name, result in builds.items()]
-    with capsys.disabled():
-        print("\nconfiguration matrix (dbt build, 300 generated contacts with bad rows):\n" + "\n".join(lines))
+    with capsys.disabled():  # on stderr: a pytest-xdist worker's stdout goes nowhere
+        print("\nconfiguration matrix (dbt build, 300 generated contacts with bad rows):\n" + "\n".join(lines),
+              file=sys.stderr)
     assert len(lines) == len(CONFIGURATIONS)
 
 

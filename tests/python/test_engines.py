@@ -90,7 +90,8 @@ def test_postgres_append_adds_stamped_rows_to_one_table(
     ])
     capsys.readouterr()
     assert run_cli("load", str(new), "--append", "--target", "postgres", "--schema", postgres_schema) == 0
-    assert f"appended 1 rows to PostgreSQL segments: {postgres_schema}.orders" in capsys.readouterr().err
+    database = os.environ["PGDATABASE"]  # segments, or a pytest-xdist worker's own (conftest.py)
+    assert f"appended 1 rows to PostgreSQL {database}: {postgres_schema}.orders" in capsys.readouterr().err
     after = _postgres_rows(postgres_schema)
     assert after["contacts"] == before["contacts"] and after["interactions"] == before["interactions"]
     (old,) = before["orders"]

@@ -481,5 +481,5 @@ def test_every_case_ran_and_closing_figures(campaign: list[Outcome], capsys) -> 
     lines += [
         f"  not yet: {o.case.name} ({o.case.owner}): {o.result}" for o in outcomes if o.result != o.case.expect
     ]
-    with capsys.disabled():
-        print("\n".join(lines))
+    with capsys.disabled():  # on stderr: a pytest-xdist worker's stdout goes nowhere
+        print("\n".join(lines), file=sys.stderr)
