@@ -13,8 +13,11 @@ nothing). The objective is scikit-learn's LogisticRegression(penalty='l2', C=c) 
 
     0.5 * ||beta||^2 + c * sum_i logloss(y_i, intercept + x_i . beta)
 
-(the intercept is not penalised), minimised by L-BFGS with the analytic gradient from a fixed
-starting point: the same rows give the same coefficients bit for bit.
+(the intercept is not penalised), minimised by Newton's method with the exact Hessian and a
+backtracking (Armijo) line search from a fixed starting point. The objective is strictly convex, so
+the minimum is unique; Newton reaches it to machine precision in a dozen steps of one pass over the
+rows each (X' W X for p columns costs n p^2), where L-BFGS needed thousands of gradient passes on a
+million prospects. The same rows give the same coefficients bit for bit (one BLAS thread).
 
 When the rows cannot identify a model (no conversion, no non-conversion, or fewer than
 MIN_ROWS rows) the fit is the base rate: the intercept log((k + 0.5) / (n - k + 0.5)), every
@@ -28,10 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, special
+from scipy import linalg, special
 
 MIN_ROWS = 20
 DEFAULT_C = 1.0
+MAX_NEWTON_STEPS = 100
+STEP_TOLERANCE = 1e-10  # converged once the Newton step moves no coefficient by more than this
+HESSIAN_BLOCK_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,9 @@ def fit_lead_model(
         return _result(scaffold, intercept, np.zeros(design.shape[1]), y, design, "base_rate", c)
     start = np.zeros(design.shape[1] + 1)
     start[0] = np.log(k / (n - k))
-    result = optimize.minimize(_objective, start, args=(design, y, c), jac=True, method="L-BFGS-B",
-                               options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9})
-    status = "converged" if result.success else "not_converged"
-    return _result(scaffold, float(result.x[0]), result.x[1:], y, design, status, c)
+    theta, converged = _newton(start, design, y, c)
+    status = "converged" if converged else "not_converged"
+    return _result(scaffold, float(theta[0]), theta[1:], y, design, status, c)
 
 
 def score(terms: Sequence[Term], numeric: Mapping[str, Sequence[float]],
@@ -116,16 +121,58 @@ def _design(numeric: Mapping[str, Sequence[float]], categorical: Mapping[str, Se
     return design, scaffold
 
 
+def _newton(theta: NDArray[np.float64], design: NDArray[np.float64], y: NDArray[np.float64],
+            c: float) -> tuple[NDArray[np.float64], bool]:
+    """Damped Newton on the objective; theta is (intercept, beta)."""
+    value, z = _objective(theta, design, y, c)
+    for _ in range(MAX_NEWTON_STEPS):
+        p = special.expit(z)
+        residual = p - y
+        gradient = np.concatenate(([c * residual.sum()], theta[1:] + c * (design.T @ residual)))
+        step = _solve(_hessian(design, c * p * (1.0 - p)), gradient)
+        if np.max(np.abs(step)) <= STEP_TOLERANCE:  # at the minimum to machine precision
+            return theta - step, True
+        slope, length = float(gradient @ step), 1.0
+        while True:  # backtracking: the first step length that lowers the objective enough
+            candidate = theta - length * step
+            candidate_value, candidate_z = _objective(candidate, design, y, c)
+            if candidate_value <= value - 1e-4 * length * slope:
+                break
+            length /= 2.0
+            if length < 1e-10:  # no step lowers it beyond rounding: as close as floats get
+                return theta, bool(np.max(np.abs(step)) <= np.sqrt(STEP_TOLERANCE))
+        theta, value, z = candidate, candidate_value, candidate_z
+    return theta, False
+
+
+def _hessian(design: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """[1 X]' diag(weights) [1 X] plus the penalty, by blocks of rows (bounded memory)."""
+    size = design.shape[1] + 1
+    hessian = np.zeros((size, size))
+    for first in range(0, len(weights), HESSIAN_BLOCK_ROWS):
+        rows = slice(first, first + HESSIAN_BLOCK_ROWS)
+        block = np.column_stack((np.ones(len(weights[rows])), design[rows]))
+        hessian += block.T @ (block * weights[rows, None])
+    hessian[1:, 1:] += np.eye(size - 1)  # the penalty; the intercept is not penalised
+    return hessian
+
+
 def _objective(theta: NDArray[np.float64], design: NDArray[np.float64], y: NDArray[np.float64],
                c: float) -> tuple[float, NDArray[np.float64]]:
-    intercept, beta = theta[0], theta[1:]
-    z = intercept + design @ beta
+    z = theta[0] + design @ theta[1:]
     # logloss(y, z) = log(1 + e^z) - y z, computed without overflow
-    loss = np.logaddexp(0.0, z) - y * z
-    residual = special.expit(z) - y
-    value = 0.5 * beta @ beta + c * loss.sum()
-    gradient = np.concatenate(([c * residual.sum()], beta + c * (design.T @ residual)))
-    return float(value), gradient
+    value = 0.5 * theta[1:] @ theta[1:] + c * float(np.sum(np.logaddexp(0.0, z) - y * z))
+    return float(value), z
+
+
+def _solve(hessian: NDArray[np.float64], gradient: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The Newton step. The Hessian is positive definite (the penalty makes every feature's block
+    definite, and both classes are present); a Hessian made singular by saturated rows falls back
+    to least squares."""
+    try:
+        return linalg.solve(hessian, gradient, assume_a="pos")
+    except (linalg.LinAlgError, ValueError):
+        return np.linalg.lstsq(hessian, gradient, rcond=None)[0]
 
 
 def _result(scaffold, intercept: float, beta: NDArray[np.float64], y: NDArray[np.float64],

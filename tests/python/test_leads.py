@@ -47,6 +47,46 @@ def test_the_fit_is_scikit_learns_regularised_logistic_regression(c: float) -> N
     assert np.max(np.abs(probabilities - reference.predict_proba(design)[:, 1])) < 1e-6
 
 
+def _gradient(fit, numeric: dict, categorical: dict, converted: np.ndarray, c: float) -> np.ndarray:
+    """The objective's gradient at the fit, written out here from the objective's definition."""
+    weights = np.array([term.coefficient for term in fit.terms])
+    columns = [np.ones(len(converted))]
+    for t in fit.terms[1:]:
+        if t.term_kind == "numeric":
+            columns.append((np.asarray(numeric[t.feature], dtype=float) - t.center) / t.scale)
+        else:
+            columns.append(np.asarray(categorical[t.feature], dtype=object) == t.level)
+    design = np.column_stack(columns).astype(float)
+    residual = 1 / (1 + np.exp(-(design @ weights))) - converted
+    penalty = np.concatenate(([0.0], weights[1:]))
+    return penalty + c * design.T @ residual
+
+
+@pytest.mark.parametrize(("c", "separation"), [(1.0, 1.0), (0.05, 1.0), (1000.0, 8.0)])
+def test_the_fit_is_the_minimum_to_machine_precision(c: float, separation: float) -> None:
+    """First-order optimality: the gradient vanishes at the fit, also when the classes are almost
+    separable and the penalty weak (where a plain Newton step would overshoot)."""
+    numeric, categorical, _ = _simulated(6000, seed=3)
+    rng = np.random.default_rng(4)
+    logit = -2 + separation * (numeric["visits"] - 2) + (np.asarray(categorical["group"]) == "c") * 2
+    converted = rng.random(6000) < 1 / (1 + np.exp(-logit))
+    fit = fit_lead_model(numeric, categorical, converted, c=c)
+    assert fit.status == "converged"
+    assert np.max(np.abs(_gradient(fit, numeric, categorical, converted, c))) < 1e-7
+    again = fit_lead_model(numeric, categorical, converted, c=c)
+    assert [t.coefficient for t in again.terms] == [t.coefficient for t in fit.terms]  # bit for bit
+
+
+def test_the_hessian_by_blocks_is_the_whole_hessian(monkeypatch: pytest.MonkeyPatch) -> None:
+    from segments import leads
+
+    numeric, categorical, converted = _simulated(5000, seed=5)
+    whole = fit_lead_model(numeric, categorical, converted)
+    monkeypatch.setattr(leads, "HESSIAN_BLOCK_ROWS", 777)  # 7 blocks, the last one short
+    blocks = fit_lead_model(numeric, categorical, converted)
+    assert [t.coefficient for t in blocks.terms] == pytest.approx([t.coefficient for t in whole.terms], abs=1e-12)
+
+
 def test_rows_without_a_conversion_give_the_base_rate_model() -> None:
     numeric, categorical, _ = _simulated(300, seed=2)
     fit = fit_lead_model(numeric, categorical, np.zeros(300, dtype=bool))
