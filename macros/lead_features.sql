@@ -4,12 +4,7 @@
     per interaction type (var segments_lead_interaction_types) and window (var
     segments_lead_feature_windows), named <type>_<days>d. Categorical: one weight per level. -#}
 {% macro lead_features() -%}
-    {%- set counts = [] -%}
-    {%- for interaction_type in var('segments_lead_interaction_types') -%}
-        {%- for days in var('segments_lead_feature_windows') -%}
-            {%- do counts.append(interaction_type ~ '_' ~ days ~ 'd') -%}
-        {%- endfor -%}
-    {%- endfor -%}
+    {%- set counts = segments.lead_interaction_counts() | map(attribute='column') | list -%}
     {{ return({
         'numeric': ['days_since_created', 'days_since_last_engagement', 'engagement_score'] + counts,
         'categorical': ['client_group', 'preferred_channel', 'primary_need'],

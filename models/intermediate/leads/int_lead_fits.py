@@ -22,20 +22,23 @@ CATEGORICAL = ("client_group", "preferred_channel", "primary_need")
 PURPOSES = {"scoring": "training", "backtest": "backtest"}  # fit purpose -> cut-off role it fits on
 
 
-def _fit(features, purpose, c):
+def _fit(relation, role, purpose, c):
+    """Fit one purpose on its cut-off's rows, read one cut-off at a time in contact order (the
+    rows of one cut-off are what a fit holds in memory: 2.5M prospects at 5M contacts)."""
     from threadpoolctl import threadpool_limits
 
     from segments.leads import fit_lead_model
 
-    numeric_names = [name for name in features.columns if name not in NOT_FEATURES and name not in CATEGORICAL]
-    rows = features.sort_values("contact_id")
+    rows = relation.query(
+        "features", f"select * from features where cutoff_role = '{role}' order by contact_id"
+    ).df()
+    numeric_names = [name for name in rows.columns if name not in NOT_FEATURES and name not in CATEGORICAL]
+    numeric = {name: rows.pop(name).astype(float).to_numpy() for name in numeric_names}
+    categorical = {name: rows.pop(name).astype(object).to_list() for name in CATEGORICAL}
+    converted = rows.pop("is_converted").astype(bool).to_numpy()
+    del rows
     with threadpool_limits(limits=1):  # small arrays: BLAS threads would only fight DuckDB's
-        fit = fit_lead_model(
-            {name: rows[name].astype(float).to_numpy() for name in numeric_names},
-            {name: rows[name].astype(object).to_list() for name in CATEGORICAL},
-            rows["is_converted"].astype(bool).to_numpy(),
-            c=c,
-        )
+        fit = fit_lead_model(numeric, categorical, converted, c=c)
     return [
         {
             "fit_purpose": purpose,
@@ -58,16 +61,12 @@ def _fit(features, purpose, c):
 def model(dbt, session):
     dbt.config(materialized="table")
     c = float(dbt.config.meta_get("regularisation", 1.0))
-    features = dbt.ref("int_lead_features").query(
-        "features", "select * from features where cutoff_role != 'scoring'"
-    ).df()
-    cutoffs = dbt.ref("int_lead_features").query(
-        "features", "select distinct cutoff_role, cutoff_date from features"
-    ).df()
+    features = dbt.ref("int_lead_features")
+    cutoffs = features.query("features", "select distinct cutoff_role, cutoff_date from features").df()
     fitted_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     rows = []
     for purpose, role in PURPOSES.items():
-        rows += _fit(features[features["cutoff_role"] == role], purpose, c)
+        rows += _fit(features, role, purpose, c)
     fits = pd.DataFrame(rows)
     cutoff_of = dict(zip(cutoffs["cutoff_role"], pd.to_datetime(cutoffs["cutoff_date"]).dt.date, strict=True))
     fits.insert(1, "cutoff_date", [cutoff_of.get(PURPOSES[p]) for p in fits["fit_purpose"]])
