@@ -24,6 +24,14 @@ PUBLISHED = ("marts", "reporting")
 PRIMARY_KEY_TESTS = {"unique", "unique_combination_of_columns"}
 
 
+def is_primary_key_test(test: dict) -> bool:
+    """A unique or unique_combination_of_columns test, or a column_rules test with a unique rule."""
+    metadata = test.get("test_metadata") or {}
+    if metadata.get("name") == "column_rules":
+        return any("unique" in rules for rules in metadata["kwargs"]["rules"].values())
+    return metadata.get("name") in PRIMARY_KEY_TESTS
+
+
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """dbt's manifest of the project, parsed afresh (no warehouse needed)."""
@@ -119,7 +127,7 @@ def test_the_cross_source_check_can_fail(manifest: dict) -> None:
 def test_every_published_model_has_a_primary_key_test(manifest: dict) -> None:
     keyed = set()
     for test in manifest["nodes"].values():
-        if test["resource_type"] == "test" and (test.get("test_metadata") or {}).get("name") in PRIMARY_KEY_TESTS:
+        if test["resource_type"] == "test" and is_primary_key_test(test):
             keyed.add(test.get("attached_node") or "")
     published = [node for node in _models(manifest) if layer(node) in PUBLISHED and node["config"]["enabled"]]
     assert len(published) >= 25

@@ -143,6 +143,45 @@ def test_reconciliation_fails_when_staged_rows_go_missing(built: dict, tmp_path:
         run_dbt(["test", "--select", *others], {"segments_as_of_date": END_DATE})
 
 
+def test_column_rules_name_each_broken_rule_and_nothing_else(built: dict, tmp_path: Path) -> None:
+    """One column_rules test checks a model's row-level rules in one pass (issue 22). Break one
+    rule of each kind on a copy: each test fails and returns exactly the broken rules, with counts."""
+    copy = tmp_path / "broken_rules.duckdb"
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        connection.execute("checkpoint")
+    copy.write_bytes(built["warehouse"].read_bytes())
+    with duckdb.connect(str(copy)) as connection:
+        first, second, third, fourth = (row[0] for row in connection.execute(
+            "select contact_id from main.contact_rfm order by contact_id limit 4").fetchall())
+        connection.execute("update main.contact_rfm set r_score = 0 where contact_id = ?", [first])
+        connection.execute("update main.contact_rfm set rfm_cell = null where contact_id = ?", [second])
+        connection.execute("insert into main.contact_rfm select * from main.contact_rfm where contact_id = ?",
+                           [third])
+        connection.execute("update main.contact_rfm set rfm_segment = 'unheard_of' where contact_id = ?",
+                           [fourth])
+        connection.execute("update main.rfm_thresholds set rfm_dimension = 'Recency' "
+                           "where rfm_dimension = 'recency' and score = 1")
+        connection.execute("insert into main.rfm_thresholds select * from main.rfm_thresholds "
+                           "where rfm_dimension = 'frequency' and score = 2")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEGMENTS_DUCKDB_PATH", str(copy))
+        selection = ["--select", "contact_rfm,test_name:column_rules", "rfm_thresholds,test_name:column_rules"]
+        with pytest.raises(SegmentsError, match="dbt test failed"):
+            run_dbt(["test", *selection, "--store-failures"], {"segments_as_of_date": END_DATE})
+    with duckdb.connect(str(copy)) as connection:
+        def broken(test: str) -> set:
+            schema = connection.execute("select table_schema from information_schema.tables "
+                                        "where table_name = ?", [test]).fetchone()[0]
+            return set(connection.execute(
+                f"select column_name, rule_name, failing_rows from {schema}.{test}").fetchall())
+
+        assert broken("column_rules_contact_rfm") == {
+            ("r_score", "is_between", 1), ("rfm_cell", "not_null", 1), ("contact_id", "unique", 1),
+            ("rfm_segment", "relationships", 1)}
+        assert broken("column_rules_rfm_thresholds") == {
+            ("rfm_dimension", "accepted_values", 1), ("rfm_dimension, score", "unique", 1)}
+
+
 def test_summary_reports_reconciled_sources(built: dict, capsys) -> None:
     capsys.readouterr()
     assert run_cli("summary") == 0
