@@ -3,14 +3,9 @@
     values always share a score, the result never depends on row order, and a strictly better value
     never gets a lower score. Unlike ntile, ties are never split. `bins` defaults to var segments_rfm_bins. -#}
 {% macro tie_aware_score(column, bins=none, direction='asc', partition_by=none) -%}
-    {%- set k = bins if bins is not none else var('segments_rfm_bins') -%}
-    {%- if direction | lower not in ['asc', 'desc'] -%}
-        {{ exceptions.raise_compiler_error("tie_aware_score: direction must be 'asc' or 'desc', got '" ~ direction ~ "'") }}
-    {%- endif -%}
     {%- set window_partition = 'partition by ' ~ partition_by if partition_by else '' -%}
-    cast(1 + floor(
-        cast({{ k }} * (rank() over ({{ window_partition }} order by {{ column }} {{ direction }} nulls first) - 1)
-            as {{ dbt.type_numeric() }})
-        / count(*) over ({{ window_partition }})
-    ) as {{ dbt.type_int() }})
+    {{ segments.tie_aware_bin(
+        'rank() over (' ~ window_partition ~ ' order by ' ~ column ~ ' ' ~ direction ~ ' nulls first) - 1',
+        'count(*) over (' ~ window_partition ~ ')',
+        bins, direction, 'tie_aware_score') }}
 {%- endmacro %}
