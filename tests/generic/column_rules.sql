@@ -9,7 +9,8 @@
       {relationships: {to: dim_contacts, field: id}}    every non-null value is a `field` of the
                                                         model or seed `to` (its own anti-join)
     A key that lists columns ("order_id, line_number": [unique]) is a compound key: the
-    combination repeats nowhere, nulls included (its own group-by; only unique applies).
+    combination repeats nowhere, nulls included (the group-by of unique_combination_of_columns;
+    only unique applies).
     Returns one row per broken rule: the column(s), the rule and how many rows break it (for
     unique: how many values repeat). -#}
 {% test column_rules(model, rules) %}
@@ -95,13 +96,15 @@ broken as (
         'unique' as rule_name,
         cast(count(*) as {{ dbt.type_bigint() }}) as failing_rows
     from (
+        {%- if key[1] %}
         select {{ key[0] }}
         from {{ model }}
-        {%- if key[1] %}
         where {{ key[0] }} is not null
-        {%- endif %}
         group by {{ key[0] }}
         having count(*) > 1
+        {%- else %}
+        {{ segments.test_unique_combination_of_columns(model, key[0].split(',') | map('trim') | list) }}
+        {%- endif %}
     ) as repeated_{{ loop.index }}
     {%- endfor %}
     {%- for orphan in orphaned %}
