@@ -19,6 +19,10 @@ the minimum is unique; Newton reaches it to machine precision in a dozen steps o
 rows each (X' W X for p columns costs n p^2), where L-BFGS needed thousands of gradient passes on a
 million prospects. The same rows give the same coefficients bit for bit (one BLAS thread).
 
+A row may stand for several prospects with the same features (`prospects`, with `converted` then
+counting their conversions): the objective sums each row's log loss times its prospects, so the fit
+is that of the prospects one by one, on fewer rows; int_lead_fits groups them so in the warehouse.
+
 When the rows cannot identify a model (no conversion, no non-conversion, or fewer than
 MIN_ROWS rows) the fit is the base rate: the intercept log((k + 0.5) / (n - k + 0.5)), every
 feature weight 0, status `base_rate`.
@@ -38,6 +42,8 @@ DEFAULT_C = 1.0
 MAX_NEWTON_STEPS = 100
 STEP_TOLERANCE = 1e-10  # converged once the Newton step moves no coefficient by more than this
 HESSIAN_BLOCK_ROWS = 65_536
+
+Scaffold = tuple[str, str, str | None, float, float]  # term kind, feature, level, center, scale
 
 
 @dataclass(frozen=True)
@@ -65,21 +71,28 @@ class LeadFit:
 def fit_lead_model(
     numeric: Mapping[str, Sequence[float]],
     categorical: Mapping[str, Sequence[str | None]],
-    converted: Sequence[bool],
+    converted: Sequence[float],
     c: float = DEFAULT_C,
+    prospects: Sequence[float] | None = None,
 ) -> LeadFit:
-    """Fit the model. numeric and categorical map feature names to one value per row."""
-    y = np.asarray(converted, dtype=float)
-    n, k = len(y), int(y.sum())
-    design, scaffold = _design(numeric, categorical, n)
+    """Fit the model. numeric and categorical map feature names to one value per row.
+
+    By default a row is one prospect and converted says whether it converted. With prospects, a
+    row stands for that many prospects with the same features (grouped in SQL: at 5M contacts
+    about 45 % as many rows) and converted counts how many of them converted; the fit is the same
+    as on the rows one by one."""
+    conversions = np.asarray(converted, dtype=float)
+    counts = np.ones(len(conversions)) if prospects is None else np.asarray(prospects, dtype=float)
+    n, k = int(counts.sum()), int(conversions.sum())
+    design, scaffold = _design(numeric, categorical, counts)
     if n < MIN_ROWS or k == 0 or k == n:
         intercept = float(np.log((k + 0.5) / (n - k + 0.5)))
-        return _result(scaffold, intercept, np.zeros(design.shape[1]), y, design, "base_rate", c)
+        return _result(scaffold, intercept, np.zeros(design.shape[1]), conversions, counts, design, "base_rate", c)
     start = np.zeros(design.shape[1] + 1)
     start[0] = np.log(k / (n - k))
-    theta, converged = _newton(start, design, y, c)
+    theta, converged = _newton(start, design, conversions, counts, c)
     status = "converged" if converged else "not_converged"
-    return _result(scaffold, float(theta[0]), theta[1:], y, design, status, c)
+    return _result(scaffold, float(theta[0]), theta[1:], conversions, counts, design, status, c)
 
 
 def score(terms: Sequence[Term], numeric: Mapping[str, Sequence[float]],
@@ -97,22 +110,29 @@ def score(terms: Sequence[Term], numeric: Mapping[str, Sequence[float]],
     return special.expit(z)
 
 
-def log_loss(y: NDArray[np.float64], p: NDArray[np.float64]) -> float:
+def log_loss(y: NDArray[np.float64], p: NDArray[np.float64],
+             counts: NDArray[np.float64] | None = None) -> float:
+    """Mean log loss; with counts, y is the conversions among counts prospects per row."""
     p = np.clip(p, 1e-15, 1 - 1e-15)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    if counts is None:
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    return float(-np.sum(y * np.log(p) + (counts - y) * np.log1p(-p)) / np.sum(counts))
 
 
 def _design(numeric: Mapping[str, Sequence[float]], categorical: Mapping[str, Sequence[str | None]],
-            n: int) -> tuple[NDArray[np.float64], list[tuple[str, str, str | None, float, float]]]:
+            counts: NDArray[np.float64]) -> tuple[NDArray[np.float64], list[Scaffold]]:
     """The standardised design matrix, filled column by column in place (one n x p array: at
-    2.5M rows a list of columns stacked afterwards would hold it twice)."""
+    2.5M rows a list of columns stacked afterwards would hold it twice). Centre and scale are the
+    mean and population standard deviation over the prospects (each row counts counts times)."""
+    n = len(counts)
+    total = float(counts.sum())
     levels = {name: sorted({v for v in categorical[name] if v is not None}) for name in sorted(categorical)}
     design = np.empty((n, len(numeric) + sum(len(found) for found in levels.values())))
     scaffold = []
     for name in sorted(numeric):
         values = np.asarray(numeric[name], dtype=float)
-        center = float(values.mean()) if n else 0.0
-        spread = float(values.std()) if n else 0.0
+        center = float(np.sum(values * counts) / total) if n else 0.0
+        spread = float(np.sqrt(np.sum(np.square(values - center) * counts) / total)) if n else 0.0
         scale = spread if spread > 0 else 1.0
         np.divide(values - center, scale, out=design[:, len(scaffold)])
         scaffold.append(("numeric", name, None, center, scale))
@@ -125,20 +145,20 @@ def _design(numeric: Mapping[str, Sequence[float]], categorical: Mapping[str, Se
 
 
 def _newton(theta: NDArray[np.float64], design: NDArray[np.float64], y: NDArray[np.float64],
-            c: float) -> tuple[NDArray[np.float64], bool]:
-    """Damped Newton on the objective; theta is (intercept, beta)."""
-    value, z = _objective(theta, design, y, c)
+            counts: NDArray[np.float64], c: float) -> tuple[NDArray[np.float64], bool]:
+    """Damped Newton on the objective; theta is (intercept, beta); y converted of counts per row."""
+    value, z = _objective(theta, design, y, counts, c)
     for _ in range(MAX_NEWTON_STEPS):
         p = special.expit(z)
-        residual = p - y
+        residual = counts * p - y
         gradient = np.concatenate(([c * residual.sum()], theta[1:] + c * (design.T @ residual)))
-        step = _solve(_hessian(design, c * p * (1.0 - p)), gradient)
+        step = _solve(_hessian(design, c * counts * p * (1.0 - p)), gradient)
         if np.max(np.abs(step)) <= STEP_TOLERANCE:  # at the minimum to machine precision
             return theta - step, True
         slope, length = float(gradient @ step), 1.0
         while True:  # backtracking: the first step length that lowers the objective enough
             candidate = theta - length * step
-            candidate_value, candidate_z = _objective(candidate, design, y, c)
+            candidate_value, candidate_z = _objective(candidate, design, y, counts, c)
             if candidate_value <= value - 1e-4 * length * slope:
                 break
             length /= 2.0
@@ -161,10 +181,10 @@ def _hessian(design: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArr
 
 
 def _objective(theta: NDArray[np.float64], design: NDArray[np.float64], y: NDArray[np.float64],
-               c: float) -> tuple[float, NDArray[np.float64]]:
+               counts: NDArray[np.float64], c: float) -> tuple[float, NDArray[np.float64]]:
     z = theta[0] + design @ theta[1:]
-    # logloss(y, z) = log(1 + e^z) - y z, computed without overflow
-    value = 0.5 * theta[1:] @ theta[1:] + c * float(np.sum(np.logaddexp(0.0, z) - y * z))
+    # logloss of a row = counts log(1 + e^z) - y z (y of its counts prospects converted), without overflow
+    value = 0.5 * theta[1:] @ theta[1:] + c * float(np.sum(counts * np.logaddexp(0.0, z) - y * z))
     return float(value), z
 
 
@@ -179,10 +199,11 @@ def _solve(hessian: NDArray[np.float64], gradient: NDArray[np.float64]) -> NDArr
 
 
 def _result(scaffold, intercept: float, beta: NDArray[np.float64], y: NDArray[np.float64],
-            design: NDArray[np.float64], status: str, c: float) -> LeadFit:
+            counts: NDArray[np.float64], design: NDArray[np.float64], status: str, c: float) -> LeadFit:
     terms = [Term("intercept", "intercept", None, 0.0, 1.0, intercept)]
     terms += [Term(kind, name, level, center, scale, float(weight))
               for (kind, name, level, center, scale), weight in zip(scaffold, beta, strict=True)]
     p = special.expit(intercept + design @ beta) if len(y) else np.zeros(0)
-    return LeadFit(terms=tuple(terms), sample_size=len(y), conversions=int(y.sum()),
-                   log_loss=log_loss(y, p) if len(y) else float("nan"), status=status, regularisation_c=c)
+    return LeadFit(terms=tuple(terms), sample_size=int(counts.sum()), conversions=int(y.sum()),
+                   log_loss=log_loss(y, p, counts) if len(y) else float("nan"), status=status,
+                   regularisation_c=c)

@@ -87,6 +87,40 @@ def test_the_hessian_by_blocks_is_the_whole_hessian(monkeypatch: pytest.MonkeyPa
     assert [t.coefficient for t in blocks.terms] == pytest.approx([t.coefficient for t in whole.terms], abs=1e-12)
 
 
+def test_prospects_grouped_by_their_features_give_the_fit_of_the_rows_one_by_one() -> None:
+    """int_lead_fits fits on one row per distinct feature vector with its prospects and
+    conversions: the same objective, so the same fit as the prospects one by one (to rounding)."""
+    rng = np.random.default_rng(6)
+    n = 20_000
+    numeric = {"visits": rng.poisson(1.5, n).astype(float), "tenure": rng.integers(0, 12, n).astype(float)}
+    categorical = {"group": list(rng.choice(["a", "b", None], n))}
+    logit = -2.5 + 0.7 * numeric["visits"] - 0.05 * numeric["tenure"]
+    converted = rng.random(n) < 1 / (1 + np.exp(-logit))
+    one_by_one = fit_lead_model(numeric, categorical, converted)
+    keys = list(zip(numeric["visits"], numeric["tenure"], categorical["group"], strict=True))
+    groups = sorted(set(keys), key=repr)
+    index = {key: position for position, key in enumerate(groups)}
+    prospects, conversions = np.zeros(len(groups)), np.zeros(len(groups))
+    for key, label in zip(keys, converted, strict=True):
+        prospects[index[key]] += 1
+        conversions[index[key]] += label
+    assert len(groups) < n / 20  # the grouping does compress the rows
+    grouped = fit_lead_model({"visits": [g[0] for g in groups], "tenure": [g[1] for g in groups]},
+                             {"group": [g[2] for g in groups]}, conversions, prospects=prospects)
+    assert grouped.status == one_by_one.status == "converged"
+    assert (grouped.sample_size, grouped.conversions) == (n, int(converted.sum()))
+    assert grouped.log_loss == pytest.approx(one_by_one.log_loss, rel=1e-12)
+    assert [(t.term_kind, t.feature, t.level) for t in grouped.terms] == \
+        [(t.term_kind, t.feature, t.level) for t in one_by_one.terms]
+    for ours, theirs in zip(grouped.terms, one_by_one.terms, strict=True):
+        assert (ours.center, ours.scale, ours.coefficient) == pytest.approx(
+            (theirs.center, theirs.scale, theirs.coefficient), rel=1e-9, abs=1e-12)
+    # and a grouping that lies (counts not matching the rows) gives another fit
+    lying = fit_lead_model({"visits": [g[0] for g in groups], "tenure": [g[1] for g in groups]},
+                           {"group": [g[2] for g in groups]}, conversions, prospects=prospects + 1)
+    assert lying.terms[0].coefficient != pytest.approx(grouped.terms[0].coefficient, rel=1e-3)
+
+
 def test_rows_without_a_conversion_give_the_base_rate_model() -> None:
     numeric, categorical, _ = _simulated(300, seed=2)
     fit = fit_lead_model(numeric, categorical, np.zeros(300, dtype=bool))

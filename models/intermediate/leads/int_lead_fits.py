@@ -23,22 +23,30 @@ PURPOSES = {"scoring": "training", "backtest": "backtest"}  # fit purpose -> cut
 
 
 def _fit(relation, role, purpose, c):
-    """Fit one purpose on its cut-off's rows, read one cut-off at a time in contact order (the
-    rows of one cut-off are what a fit holds in memory: 2.5M prospects at 5M contacts)."""
+    """Fit one purpose on its cut-off's prospects, grouped in the warehouse by their features: one
+    row per distinct feature vector with its prospects and conversions (at 5M contacts 959,970 rows
+    for 2,569,014 training prospects: the rows a fit holds in memory), in the order of the features."""
     from threadpoolctl import threadpool_limits
 
     from segments.leads import fit_lead_model
 
-    rows = relation.query(
-        "features", f"select * from features where cutoff_role = '{role}' order by contact_id"
-    ).df()
-    numeric_names = [name for name in rows.columns if name not in NOT_FEATURES and name not in CATEGORICAL]
-    numeric = {name: rows.pop(name).astype(float).to_numpy() for name in numeric_names}
-    categorical = {name: rows.pop(name).astype(object).to_list() for name in CATEGORICAL}
-    converted = rows.pop("is_converted").astype(bool).to_numpy()
-    del rows
+    features = [name for name in relation.columns if name not in NOT_FEATURES]
+    numeric_names = [name for name in features if name not in CATEGORICAL]
+    listed = ", ".join(features)
+    as_double = ", ".join(f"cast({name} as double) as {name}" for name in numeric_names)
+    rows = relation.query("features", f"""
+        select
+            {", ".join(CATEGORICAL)}, {as_double},
+            count(*) as prospects, cast(sum(case when is_converted then 1 else 0 end) as bigint) as conversions
+        from features
+        where cutoff_role = '{role}'
+        group by {listed}
+        order by {listed}
+    """).fetchnumpy()
+    numeric = {name: rows.pop(name) for name in numeric_names}  # float64 arrays, as fetched
+    categorical = {name: rows.pop(name).astype(object).tolist() for name in CATEGORICAL}
     with threadpool_limits(limits=1):  # small arrays: BLAS threads would only fight DuckDB's
-        fit = fit_lead_model(numeric, categorical, converted, c=c)
+        fit = fit_lead_model(numeric, categorical, rows["conversions"], c=c, prospects=rows["prospects"])
     return [
         {
             "fit_purpose": purpose,
